@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { registerDemoDataCommand } from './commands/demoData.ts';
+import { registerImportCommand } from './commands/import.ts';
+
+/** Builds the `scoring-desk` program; each subcommand lives in its own module under `commands/`. */
+export function buildProgram(): Command {
+  const program = new Command('scoring-desk')
+    .description('Scoring Desk: the data-science side (demo data, import, features, train, score, explain, serve)')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemoDataCommand(program);
+  registerImportCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code: 0 on success, 1 on a failure, 2 on a usage error. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`scoring-desk: ${(error as Error).message}\n`);
+    if (process.env.SCORING_DESK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}

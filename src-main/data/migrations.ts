@@ -1,0 +1,34 @@
+import type { Database } from 'better-sqlite3';
+import { createIndexSql, createTableSql, tables } from './schema.ts';
+
+/**
+ * Each migration moves the client base from `version - 1` to `version`; `PRAGMA user_version` records where a
+ * base stands. Later layers (features, scores, decisions, audit) append their own migrations here.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'the seven Home Credit tables, their join indexes and the import log',
+    up(db) {
+      for (const table of tables) {
+        db.exec(createTableSql(table));
+        for (const sql of createIndexSql(table)) db.exec(sql);
+      }
+      db.exec(`CREATE TABLE import_run (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        summary_json TEXT NOT NULL
+      ) STRICT`);
+    },
+  },
+];
+
+export const latestVersion = migrations.at(-1)?.version ?? 0;
