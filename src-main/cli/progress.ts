@@ -56,6 +56,7 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
       label = newLabel;
       total = Math.max(newTotal, 1);
       lastDone = 0;
+      lastDetail = '';
       print(0, '');
     },
     update(done, detail = '') {

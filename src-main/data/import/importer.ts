@@ -1,0 +1,338 @@
+import Database from 'better-sqlite3';
+import { existsSync, fsyncSync, openSync, closeSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { openClientBase, type ClientBase } from '../clientBase.ts';
+import { createIndexSql, fileSpecFor, indexName, quoteIdent, tables, type TableSpec } from '../schema.ts';
+import { RejectsReport } from './rejectsReport.ts';
+import { ImportError, OTHER_LEVELS } from './rowConverter.ts';
+import { readTableFile } from './tableFileReader.ts';
+import { TableWriter } from './tableWriter.ts';
+
+export { ImportError };
+
+export interface ImportOptions {
+  /** Folder holding Kaggle-named CSV files (any subset, names case-insensitive). */
+  dir: string;
+  /** The client base; created if missing, otherwise the new rows are added to it. */
+  dbPath: string;
+  /** Where the rejects report goes; default `<dbPath>.rejects.csv`. */
+  rejectsPath?: string;
+  maxFieldLength?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  phase: 'prepare' | 'load' | 'index' | 'check';
+  file?: string;
+  bytesDone: number;
+  bytesTotal: number;
+  rowsDone: number;
+}
+
+export interface TableImportSummary {
+  table: string;
+  files: string[];
+  rowsRead: number;
+  imported: number;
+  rejected: number;
+  /** Rows kept with a categorical level outside the schema's list. */
+  warned: number;
+  /** Imported rows whose parent (client, or bureau credit) is not in the base. */
+  orphans: number;
+  unknownColumns: { file: string; columns: string[] }[];
+  unknownLevels: { column: string; level: string; count: number }[];
+}
+
+export interface ImportSummary {
+  dbPath: string;
+  rejectsPath: string;
+  tables: TableImportSummary[];
+  ignoredFiles: string[];
+  elapsedMs: number;
+}
+
+interface SourceFile {
+  path: string;
+  name: string;
+  size: number;
+  table: TableSpec;
+}
+
+/**
+ * Imports a folder of Kaggle CSV files into a client base, atomically: the work happens on a copy beside the
+ * target, which replaces it only once complete and sound, so an interrupted or failed import leaves the previous
+ * base as it was.
+ */
+export async function importCsvFolder(options: ImportOptions): Promise<ImportSummary> {
+  const started = Date.now();
+  const dbPath = resolve(options.dbPath);
+  const rejectsPath = resolve(options.rejectsPath ?? `${dbPath}.rejects.csv`);
+  const { files, ignored } = discoverFiles(options.dir);
+  const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
+  const progress = options.onProgress ?? (() => {});
+
+  removeStaleWork(dbPath);
+  const tmpPath = `${dbPath}.import-${process.pid}.tmp`;
+  const rejects = new RejectsReport(rejectsPath);
+  let db: ClientBase | undefined;
+  try {
+    progress({ phase: 'prepare', bytesDone: 0, bytesTotal, rowsDone: 0 });
+    db = prepareWorkingCopy(dbPath, tmpPath);
+    const summaries: TableImportSummary[] = [];
+    const keySets = new Map<string, Set<number>>();
+    let bytesBefore = 0;
+    let rowsDone = 0;
+    for (const table of tables) {
+      const tableFiles = files.filter((f) => f.table === table);
+      if (tableFiles.length === 0) continue;
+      const summary = await loadTable(db, table, tableFiles, keySets, rejects, options.maxFieldLength, (file, bytes, rows) => {
+        rowsDone += rows;
+        progress({ phase: 'load', file, bytesDone: bytesBefore + bytes, bytesTotal, rowsDone });
+      });
+      bytesBefore += tableFiles.reduce((sum, f) => sum + f.size, 0);
+      summaries.push(summary);
+    }
+    progress({ phase: 'index', bytesDone: bytesTotal, bytesTotal, rowsDone });
+    for (const table of tables) for (const sql of createIndexSql(table)) db.exec(sql);
+    progress({ phase: 'check', bytesDone: bytesTotal, bytesTotal, rowsDone });
+    const check = db.pragma('integrity_check', { simple: true });
+    if (check !== 'ok') throw new Error(`the imported base failed its integrity check: ${String(check)}`);
+    const summary: ImportSummary = {
+      dbPath,
+      rejectsPath,
+      tables: summaries,
+      ignoredFiles: ignored,
+      elapsedMs: Date.now() - started,
+    };
+    db.prepare('INSERT INTO import_run (started_at, finished_at, source, summary_json) VALUES (?, ?, ?, ?)').run(
+      new Date(started).toISOString(),
+      new Date().toISOString(),
+      resolve(options.dir),
+      JSON.stringify(summary.tables),
+    );
+    db.pragma('journal_mode = WAL');
+    db.close();
+    db = undefined;
+    replaceTarget(tmpPath, dbPath);
+    rejects.commit();
+    return summary;
+  } catch (error) {
+    db?.close();
+    rmSync(tmpPath, { force: true });
+    rejects.discard();
+    throw error;
+  }
+}
+
+function discoverFiles(dir: string): { files: SourceFile[]; ignored: string[] } {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new ImportError(`${dir} is not a folder`);
+    names = readdirSync(dir);
+  } catch (error) {
+    if (error instanceof ImportError) throw error;
+    throw new ImportError(`cannot read the folder ${dir}: ${(error as Error).message}`);
+  }
+  const files: SourceFile[] = [];
+  const ignored: string[] = [];
+  for (const name of names.sort()) {
+    if (!name.toLowerCase().endsWith('.csv')) continue;
+    const match = fileSpecFor(name);
+    if (!match) {
+      ignored.push(name);
+      continue;
+    }
+    const twin = files.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (twin) throw new ImportError(`${dir} holds both ${twin.name} and ${name}: keep only one`);
+    const path = join(dir, name);
+    files.push({ path, name, size: statSync(path).size, table: match.table });
+  }
+  if (files.length === 0) {
+    const expected = tables.flatMap((t) => t.files.map((f) => f.name)).join(', ');
+    throw new ImportError(`no Home Credit CSV file in ${dir} (expected any of: ${expected})`);
+  }
+  // Within a table, files go in schema order (application_train before application_test).
+  const order = (f: SourceFile) => f.table.files.findIndex((s) => s.name.toLowerCase() === f.name.toLowerCase());
+  files.sort((a, b) => tables.indexOf(a.table) - tables.indexOf(b.table) || order(a) - order(b));
+  return { files, ignored };
+}
+
+/** Leftovers of imports killed mid-way: they were never renamed over the base, so they hold nothing of value. */
+function removeStaleWork(dbPath: string): void {
+  const dir = dirname(dbPath);
+  if (!existsSync(dir)) throw new ImportError(`the folder of the client base does not exist: ${dir}`);
+  const prefix = `${basename(dbPath)}.import-`;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(prefix) && /\.tmp(-journal|-wal|-shm)?$/.test(name)) rmSync(join(dir, name), { force: true });
+  }
+}
+
+function prepareWorkingCopy(dbPath: string, tmpPath: string): ClientBase {
+  if (existsSync(dbPath)) {
+    let source: Database.Database;
+    try {
+      source = new Database(dbPath, { fileMustExist: true });
+      // Folds any write-ahead log into the file, so the copy and the later rename see all committed data.
+      source.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      throw new ImportError(`cannot open the existing client base ${dbPath}: ${(error as Error).message}`);
+    }
+    try {
+      source.prepare('VACUUM INTO ?').run(tmpPath);
+    } finally {
+      source.close();
+    }
+  }
+  const db = openClientBase(tmpPath, { create: true });
+  // The working copy is thrown away on any failure, so durability during the load buys nothing.
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -131072');
+  return db;
+}
+
+function replaceTarget(tmpPath: string, dbPath: string): void {
+  if (existsSync(`${dbPath}-wal`)) {
+    throw new ImportError(`${dbPath} is in use by another program (its -wal file exists): close it and import again`);
+  }
+  const fd = openSync(tmpPath, 'r+');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmpPath, dbPath);
+  const dirFd = openSync(dirname(dbPath), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+/** The column linking a table to its parent (the client, or the bureau credit), and that parent table. */
+function parentLink(table: TableSpec): { column: string; parent: string } | undefined {
+  if (table.name === 'application') return undefined;
+  if (table.columns.some((c) => c.name === 'SK_ID_CURR')) return { column: 'SK_ID_CURR', parent: 'application' };
+  const column = table.indexes[0];
+  const parent = tables.find((t) => t.primaryKey === column);
+  return column && parent ? { column, parent: parent.name } : undefined;
+}
+
+function loadKeys(db: ClientBase, table: TableSpec, keySets: Map<string, Set<number>>): Set<number> | undefined {
+  if (!table.primaryKey) return undefined;
+  let keys = keySets.get(table.name);
+  if (!keys) {
+    keys = new Set<number>();
+    const select = db.prepare(`SELECT ${quoteIdent(table.primaryKey)} FROM ${quoteIdent(table.name)}`).pluck();
+    for (const key of select.iterate()) keys.add(key as number);
+    keySets.set(table.name, keys);
+  }
+  return keys;
+}
+
+async function loadTable(
+  db: ClientBase,
+  table: TableSpec,
+  files: SourceFile[],
+  keySets: Map<string, Set<number>>,
+  rejects: RejectsReport,
+  maxFieldLength: number | undefined,
+  onBatch: (file: string, bytesInTable: number, rows: number) => void,
+): Promise<TableImportSummary> {
+  const summary: TableImportSummary = {
+    table: table.name,
+    files: files.map((f) => f.name),
+    rowsRead: 0,
+    imported: 0,
+    rejected: 0,
+    warned: 0,
+    orphans: 0,
+    unknownColumns: [],
+    unknownLevels: [],
+  };
+  const empty = db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdent(table.name)})`).pluck().get() === 1;
+  // Into an empty table, building the indexes once after the load is much faster than maintaining them.
+  if (empty) for (const column of table.indexes) db.exec(`DROP INDEX IF EXISTS ${quoteIdent(indexName(table, column))}`);
+  const keys = loadKeys(db, table, keySets);
+  const keyIndex = table.primaryKey ? table.columns.findIndex((c) => c.name === table.primaryKey) : -1;
+  const link = parentLink(table);
+  const parentKeys = link && tables.find((t) => t.name === link.parent);
+  const parentSet = parentKeys ? loadKeys(db, parentKeys, keySets) : undefined;
+  const linkIndex = link ? table.columns.findIndex((c) => c.name === link.column) : -1;
+  const width = table.columns.length;
+  const writer = new TableWriter(db, table);
+  const levelCounts = new Map<string, number>();
+  let bytesOfEarlierFiles = 0;
+
+  db.exec('BEGIN');
+  try {
+    for (const file of files) {
+      for await (const message of readTableFile(file.path, file.name, table.name, { maxFieldLength })) {
+        if (message.type === 'layout') {
+          if (message.unknownColumns.length > 0) summary.unknownColumns.push({ file: file.name, columns: message.unknownColumns });
+        } else if (message.type === 'batch') {
+          const { values, lines, rowCount } = message;
+          const duplicates = keys ? findDuplicates(values, rowCount, width, keyIndex, keys) : undefined;
+          if (duplicates) {
+            rejects.add(
+              [...duplicates].map((row) => ({
+                file: file.name,
+                line: lines[row]!,
+                column: table.primaryKey!,
+                value: String(values[row * width + keyIndex]),
+                reason: `duplicate key: ${table.primaryKey} already in the base or earlier in the file`,
+              })),
+            );
+          }
+          const written = writer.write(values, rowCount, duplicates ? (row) => !duplicates.has(row) : undefined);
+          if (parentSet) {
+            for (let row = 0; row < rowCount; row++) {
+              if (duplicates?.has(row)) continue;
+              if (!parentSet.has(values[row * width + linkIndex] as number)) summary.orphans++;
+            }
+          }
+          rejects.add(message.rejects);
+          summary.rowsRead += message.rowsRead;
+          summary.imported += written;
+          summary.rejected += message.rejects.length + (duplicates?.size ?? 0);
+          summary.warned += message.warnedRows;
+          onBatch(file.name, bytesOfEarlierFiles + message.bytesRead, message.rowsRead);
+        } else if (message.type === 'done') {
+          for (const [column, levels] of message.unknownLevels) {
+            for (const [level, count] of levels) {
+              const key = `${column}\u0000${level}`;
+              levelCounts.set(key, (levelCounts.get(key) ?? 0) + count);
+            }
+          }
+        }
+      }
+      bytesOfEarlierFiles += file.size;
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+  summary.unknownLevels = [...levelCounts]
+    .map(([key, count]) => {
+      const [column = '', level = ''] = key.split('\u0000');
+      return { column, level, count };
+    })
+    .sort((a, b) => a.column.localeCompare(b.column) || (a.level === OTHER_LEVELS ? 1 : b.count - a.count));
+  return summary;
+}
+
+/** Rows whose key is already known (in the base, or earlier in this import); records the new keys. */
+function findDuplicates(
+  values: (number | string | null)[],
+  rowCount: number,
+  width: number,
+  keyIndex: number,
+  keys: Set<number>,
+): Set<number> | undefined {
+  let duplicates: Set<number> | undefined;
+  for (let row = 0; row < rowCount; row++) {
+    const key = values[row * width + keyIndex] as number;
+    if (keys.has(key)) (duplicates ??= new Set()).add(row);
+    else keys.add(key);
+  }
+  return duplicates;
+}

@@ -1,0 +1,45 @@
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type { Reject } from './rowConverter.ts';
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The rejects report (file, line, column, value, reason), written beside its final name and renamed when done. */
+export class RejectsReport {
+  count = 0;
+  private readonly fd: number;
+  private readonly tmpPath: string;
+  private pending: string[] = [];
+
+  constructor(readonly path: string) {
+    this.tmpPath = `${path}.${process.pid}.tmp`;
+    this.fd = openSync(this.tmpPath, 'w');
+    writeSync(this.fd, 'file,line,column,value,reason\n');
+  }
+
+  add(rejects: Reject[]): void {
+    for (const r of rejects) {
+      this.pending.push([r.file, r.line, r.column, r.value, r.reason].map(csvField).join(',') + '\n');
+    }
+    this.count += rejects.length;
+    if (this.pending.length >= 4096) this.flush();
+  }
+
+  commit(): void {
+    this.flush();
+    closeSync(this.fd);
+    renameSync(this.tmpPath, this.path);
+  }
+
+  discard(): void {
+    closeSync(this.fd);
+    rmSync(this.tmpPath, { force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length > 0) writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+  }
+}
