@@ -3,6 +3,7 @@ import { existsSync, fsyncSync, openSync, closeSync, readdirSync, renameSync, rm
 import { basename, dirname, join, resolve } from 'node:path';
 import { openClientBase, type ClientBase } from '../clientBase.ts';
 import { createIndexSql, fileSpecFor, indexName, quoteIdent, tables, type TableSpec } from '../schema.ts';
+import type { CellBatch } from './cellBatch.ts';
 import { RejectsReport } from './rejectsReport.ts';
 import { ImportError, OTHER_LEVELS } from './rowConverter.ts';
 import { readTableFile } from './tableFileReader.ts';
@@ -269,24 +270,24 @@ async function loadTable(
         if (message.type === 'layout') {
           if (message.unknownColumns.length > 0) summary.unknownColumns.push({ file: file.name, columns: message.unknownColumns });
         } else if (message.type === 'batch') {
-          const { values, lines, rowCount } = message;
-          const duplicates = keys ? findDuplicates(values, rowCount, width, keyIndex, keys) : undefined;
+          const { batch, lines } = message;
+          const duplicates = keys ? findDuplicates(batch, keyIndex, keys) : undefined;
           if (duplicates) {
             rejects.add(
               [...duplicates].map((row) => ({
                 file: file.name,
                 line: lines[row]!,
                 column: table.primaryKey!,
-                value: String(values[row * width + keyIndex]),
+                value: String(batch.numbers[row * width + keyIndex]),
                 reason: `duplicate key: ${table.primaryKey} already in the base or earlier in the file`,
               })),
             );
           }
-          const written = writer.write(values, rowCount, duplicates ? (row) => !duplicates.has(row) : undefined);
+          const written = writer.write(batch, duplicates ? (row) => !duplicates.has(row) : undefined);
           if (parentSet) {
-            for (let row = 0; row < rowCount; row++) {
+            for (let row = 0; row < batch.rowCount; row++) {
               if (duplicates?.has(row)) continue;
-              if (!parentSet.has(values[row * width + linkIndex] as number)) summary.orphans++;
+              if (!parentSet.has(batch.numbers[row * width + linkIndex]!)) summary.orphans++;
             }
           }
           rejects.add(message.rejects);
@@ -321,16 +322,10 @@ async function loadTable(
 }
 
 /** Rows whose key is already known (in the base, or earlier in this import); records the new keys. */
-function findDuplicates(
-  values: (number | string | null)[],
-  rowCount: number,
-  width: number,
-  keyIndex: number,
-  keys: Set<number>,
-): Set<number> | undefined {
+function findDuplicates(batch: CellBatch, keyIndex: number, keys: Set<number>): Set<number> | undefined {
   let duplicates: Set<number> | undefined;
-  for (let row = 0; row < rowCount; row++) {
-    const key = values[row * width + keyIndex] as number;
+  for (let row = 0; row < batch.rowCount; row++) {
+    const key = batch.numbers[row * batch.width + keyIndex]!;
     if (keys.has(key)) (duplicates ??= new Set()).add(row);
     else keys.add(key);
   }

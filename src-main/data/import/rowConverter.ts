@@ -1,6 +1,5 @@
 import type { ColumnSpec, FileSpec, TableSpec } from '../schema.ts';
-
-export type CellValue = number | string | null;
+import type { CellBatch } from './cellBatch.ts';
 
 export class ImportError extends Error {
   override name = 'ImportError';
@@ -65,36 +64,67 @@ export function layoutFromHeader(file: string, table: TableSpec, fileSpec: FileS
   return { file, table, sourceIndex, fieldCount: header.length, unknownColumns };
 }
 
-/** Strict decimal grammar: [+-]digits[.digits][e[+-]digits]. Rejects what Number() would quietly accept. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Strict decimal grammar, [+-]digits[.digits][e[+-]digits], returning NaN for anything else (Number() would
+ * quietly accept '', ' 1', '0x1F', 'Infinity'). Values with at most 15 significant digits and a small exponent
+ * are computed in one pass (exact: an integer below 2^53 divided or multiplied by an exact power of ten rounds
+ * once); the rest go through Number() for correct rounding.
+ */
 export function parseDecimal(text: string): number {
   const n = text.length;
   let i = 0;
   let c = text.charCodeAt(0);
-  if (c === 45 || c === 43) i++;
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    i++;
+  }
+  let mantissa = 0;
   let digits = 0;
+  let significant = 0;
+  let scale = 0;
   while (i < n && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+    if (significant > 0 || c !== 48) significant++;
+    mantissa = mantissa * 10 + (c - 48);
     i++;
     digits++;
   }
-  if (i < n && text.charCodeAt(i) === 46) {
+  if (i < n && c === 46) {
     i++;
     while (i < n && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+      if (significant > 0 || c !== 48) significant++;
+      mantissa = mantissa * 10 + (c - 48);
+      scale++;
       i++;
       digits++;
     }
   }
   if (digits === 0) return NaN;
-  if (i < n && (text.charCodeAt(i) | 32) === 101) {
+  let exponent = 0;
+  if (i < n && (c | 32) === 101) {
     i++;
-    if (i < n && ((c = text.charCodeAt(i)) === 45 || c === 43)) i++;
+    let expNegative = false;
+    if (i < n && ((c = text.charCodeAt(i)) === 45 || c === 43)) {
+      expNegative = c === 45;
+      i++;
+    }
     let expDigits = 0;
     while (i < n && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+      exponent = exponent * 10 + (c - 48);
       i++;
       expDigits++;
     }
     if (expDigits === 0) return NaN;
+    if (expNegative) exponent = -exponent;
   }
   if (i !== n) return NaN;
+  const power = exponent - scale;
+  if (significant <= 15 && power >= -22 && power <= 22) {
+    const magnitude = power < 0 ? mantissa / POWERS_OF_TEN[-power]! : mantissa * POWERS_OF_TEN[power]!;
+    return negative ? -magnitude : magnitude;
+  }
   const value = Number(text);
   return Number.isFinite(value) ? value : NaN;
 }
@@ -103,69 +133,88 @@ export function parseDecimal(text: string): number {
  * Converts records of one file into typed cells, in schema column order. Unknown categorical levels are kept and
  * counted: a level new to us may be legitimate, and dropping the row would lose a client.
  */
+const NO_PROBLEM = [{ warned: false }, { warned: true }] as const;
+
+const KIND_CATEGORY = 0;
+const KIND_INTEGER = 1;
+const KIND_REAL = 2;
+
 export class RowConverter {
   readonly unknownLevels = new Map<string, Map<string, number>>();
   private readonly columns: ColumnSpec[];
+  // The hot loop reads these flat arrays rather than the column objects: it runs once per cell.
+  private readonly kinds: Int8Array;
+  private readonly notNull: Uint8Array;
+  private readonly ranged: Uint8Array;
   private readonly levelSets: (Set<string> | undefined)[];
 
   constructor(private readonly layout: FileLayout) {
     this.columns = layout.table.columns;
+    this.kinds = Int8Array.from(this.columns, (c) =>
+      c.type === 'category' ? KIND_CATEGORY : c.type === 'integer' ? KIND_INTEGER : KIND_REAL,
+    );
+    this.notNull = Uint8Array.from(this.columns, (c) => (c.notNull ? 1 : 0));
+    this.ranged = Uint8Array.from(this.columns, (c) => (c.min !== undefined || c.max !== undefined ? 1 : 0));
     this.levelSets = this.columns.map((c) => (c.levels ? new Set(c.levels) : undefined));
   }
 
   /**
-   * Appends the row's cells to `out` and returns undefined, or returns why the row is rejected (leaving `out`
-   * as it was). `warned` is set when the row carried an unknown level.
+   * Writes the row's cells at row `batch.rowCount` of the batch (the caller advances rowCount when it keeps the
+   * row) or returns why the row is rejected. `warned` is set when the row carried an unknown level.
    */
-  convertInto(fields: string[], line: number, out: CellValue[]): { reject?: Reject; warned: boolean } {
-    const { layout } = this;
+  convertInto(fields: string[], line: number, batch: CellBatch): { reject?: Reject; warned: boolean } {
+    const { layout, kinds, notNull, ranged } = this;
     if (fields.length !== layout.fieldCount) {
-      return {
-        reject: this.reject(line, '', fields.join(',').slice(0, REPORTED_VALUE_LENGTH), `expected ${layout.fieldCount} fields, found ${fields.length}`),
-        warned: false,
-      };
+      const reason = `expected ${layout.fieldCount} fields, found ${fields.length}`;
+      return { reject: this.reject(line, '', fields.join(','), reason), warned: false };
     }
-    const start = out.length;
+    const sourceIndex = layout.sourceIndex;
+    const width = kinds.length;
+    const { numbers, texts, textSlots } = batch;
+    const numberBase = batch.rowCount * width;
+    const textBase = batch.rowCount * batch.textWidth;
     let warned = false;
-    const columns = this.columns;
-    for (let k = 0; k < columns.length; k++) {
-      const column = columns[k]!;
-      const at = layout.sourceIndex[k]!;
+    for (let k = 0; k < width; k++) {
+      const at = sourceIndex[k]!;
       const text = at < 0 ? '' : fields[at]!;
-      if (text === '') {
-        if (column.notNull) {
-          out.length = start;
-          return { reject: this.reject(line, column.name, '', 'missing value for a key column'), warned: false };
+      const kind = kinds[k];
+      if (text.length === 0) {
+        if (notNull[k] === 1) {
+          return { reject: this.reject(line, this.columns[k]!.name, '', 'missing value for a key column'), warned: false };
         }
-        out.push(null);
+        if (kind === KIND_CATEGORY) texts[textBase + textSlots[k]!] = null;
+        else numbers[numberBase + k] = NaN;
         continue;
       }
-      if (column.type === 'category') {
+      if (kind === KIND_CATEGORY) {
         if (!this.levelSets[k]!.has(text)) {
-          this.countUnknownLevel(column.name, text);
+          this.countUnknownLevel(this.columns[k]!.name, text);
           warned = true;
         }
-        out.push(text);
+        texts[textBase + textSlots[k]!] = text;
         continue;
       }
       const value = parseDecimal(text);
-      let reason: string | undefined;
-      if (Number.isNaN(value)) reason = 'not a number';
-      else if (column.type === 'integer' && !Number.isSafeInteger(value)) reason = 'not an integer';
-      else if ((column.min !== undefined && value < column.min) || (column.max !== undefined && value > column.max)) {
-        reason = `outside the allowed range [${column.min ?? ''}, ${column.max ?? ''}]`;
+      if (value !== value || (kind === KIND_INTEGER && !Number.isSafeInteger(value)) || ranged[k] === 1) {
+        const reason = this.numberProblem(this.columns[k]!, value);
+        if (reason !== undefined) return { reject: this.reject(line, this.columns[k]!.name, text, reason), warned: false };
       }
-      if (reason !== undefined) {
-        out.length = start;
-        return { reject: this.reject(line, column.name, text, reason), warned: false };
-      }
-      out.push(value);
+      numbers[numberBase + k] = value;
     }
-    return { warned };
+    return NO_PROBLEM[warned ? 1 : 0]!;
   }
 
   reject(line: number, column: string, value: string, reason: string): Reject {
     return { file: this.layout.file, line, column, value: value.slice(0, REPORTED_VALUE_LENGTH), reason };
+  }
+
+  private numberProblem(column: ColumnSpec, value: number): string | undefined {
+    if (Number.isNaN(value)) return 'not a number';
+    if (column.type === 'integer' && !Number.isSafeInteger(value)) return 'not an integer';
+    if ((column.min !== undefined && value < column.min) || (column.max !== undefined && value > column.max)) {
+      return `outside the allowed range [${column.min ?? ''}, ${column.max ?? ''}]`;
+    }
+    return undefined;
   }
 
   private countUnknownLevel(column: string, level: string): void {

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CsvFileError, readCsvFile } from '../csv/readCsvFile.ts';
 import { fileSpecFor } from '../schema.ts';
-import { type CellValue, ImportError, type Reject, RowConverter, layoutFromHeader } from './rowConverter.ts';
+import { type CellBatch, createCellBatch } from './cellBatch.ts';
+import { ImportError, type Reject, RowConverter, layoutFromHeader } from './rowConverter.ts';
 import { MAX_BATCHES_IN_FLIGHT, type TableFileJob, type TableFileMessage } from './tableFileMessages.ts';
 
 const job = workerData as TableFileJob;
@@ -25,7 +26,7 @@ try {
   const match = fileSpecFor(job.fileName);
   if (!match || match.table.name !== job.tableName) throw new Error(`${job.fileName} is not a ${job.tableName} file`);
   let converter: RowConverter | undefined;
-  let values: CellValue[] = [];
+  let batch: CellBatch = createCellBatch(match.table, job.batchRows);
   let lines: number[] = [];
   let rejects: Reject[] = [];
   let warnedRows = 0;
@@ -36,11 +37,11 @@ try {
     const lineArray = Int32Array.from(lines);
     waitForWriter();
     Atomics.add(control, 0, 1);
-    post(
-      { type: 'batch', values, lines: lineArray, rowCount: lines.length, rejects, warnedRows, rowsRead, bytesRead, totalBytes },
-      [lineArray.buffer],
-    );
-    values = [];
+    post({ type: 'batch', batch, lines: lineArray, rejects, warnedRows, rowsRead, bytesRead, totalBytes }, [
+      lineArray.buffer,
+      batch.numbers.buffer,
+    ]);
+    batch = createCellBatch(match.table, job.batchRows);
     lines = [];
     rejects = [];
     warnedRows = 0;
@@ -60,9 +61,10 @@ try {
       if (record.error) {
         rejects.push(converter.reject(record.line, '', record.fields.join(',').slice(0, 200), record.error));
       } else {
-        const result = converter.convertInto(record.fields, record.line, values);
+        const result = converter.convertInto(record.fields, record.line, batch);
         if (result.reject) rejects.push(result.reject);
         else {
+          batch.rowCount++;
           lines.push(record.line);
           if (result.warned) warnedRows++;
         }

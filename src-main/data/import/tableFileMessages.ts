@@ -1,15 +1,14 @@
-import type { CellValue, Reject } from './rowConverter.ts';
+import type { CellBatch } from './cellBatch.ts';
+import type { Reject } from './rowConverter.ts';
 
 /** What the parsing worker sends to the writer, in order: a layout, batches, then done (or an error). */
 export type TableFileMessage =
   | { type: 'layout'; unknownColumns: string[] }
   | {
       type: 'batch';
-      /** rowCount rows of cells, flattened in schema column order. */
-      values: CellValue[];
+      batch: CellBatch;
       /** The CSV line of each row, to name it if the writer rejects it (duplicate key). */
       lines: Int32Array;
-      rowCount: number;
       rejects: Reject[];
       warnedRows: number;
       rowsRead: number;

@@ -1,16 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { quoteIdent, type TableSpec } from '../schema.ts';
-import type { CellValue } from './rowConverter.ts';
+import type { CellBatch } from './cellBatch.ts';
 
 /** Rows per INSERT statement: one N-API call per 32 rows halves the cost of a row-at-a-time loop. */
 const ROWS_PER_STATEMENT = 32;
 
-/** Appends rows of cells (schema column order, flattened) to one table with prepared multi-row inserts. */
+/** Appends batches of rows to one table with prepared multi-row inserts. */
 export class TableWriter {
   private readonly width: number;
   private readonly many: Statement;
   private readonly one: Statement;
-  private readonly params: CellValue[];
+  private readonly params: (number | string | null)[];
 
   constructor(db: Database, table: TableSpec) {
     this.width = table.columns.length;
@@ -19,19 +19,29 @@ export class TableWriter {
     const insert = `INSERT INTO ${quoteIdent(table.name)} (${columns}) VALUES `;
     this.many = db.prepare(insert + Array.from({ length: ROWS_PER_STATEMENT }, () => tuple).join(', '));
     this.one = db.prepare(insert + tuple);
-    this.params = new Array<CellValue>(this.width * ROWS_PER_STATEMENT);
+    this.params = new Array<number | string | null>(this.width * ROWS_PER_STATEMENT).fill(null);
   }
 
-  /** Writes rows of `values` whose index passes `keep` (all rows when undefined). */
-  write(values: CellValue[], rowCount: number, keep?: (row: number) => boolean): number {
+  /** Writes the batch's rows whose index passes `keep` (all rows when undefined); returns how many. */
+  write(batch: CellBatch, keep?: (row: number) => boolean): number {
     const { width, params } = this;
+    const { numbers, texts, textSlots, textWidth } = batch;
     let filled = 0;
     let written = 0;
-    for (let row = 0; row < rowCount; row++) {
+    for (let row = 0; row < batch.rowCount; row++) {
       if (keep && !keep(row)) continue;
-      const from = row * width;
+      const numberBase = row * width;
+      const textBase = row * textWidth;
       const at = filled * width;
-      for (let k = 0; k < width; k++) params[at + k] = values[from + k]!;
+      for (let k = 0; k < width; k++) {
+        const slot = textSlots[k]!;
+        if (slot >= 0) {
+          params[at + k] = texts[textBase + slot]!;
+        } else {
+          const value = numbers[numberBase + k]!;
+          params[at + k] = value === value ? value : null;
+        }
+      }
       filled++;
       if (filled === ROWS_PER_STATEMENT) {
         this.many.run(params);

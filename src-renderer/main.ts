@@ -1,0 +1,8 @@
+import { createApp } from 'vue';
+import App from './App.vue';
+import { i18n } from './i18n/index.ts';
+import { router } from './router.ts';
+import './styles/screen.css';
+import './styles/print.css';
+
+createApp(App).use(i18n).use(router).mount('#app');
