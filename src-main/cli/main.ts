@@ -5,7 +5,9 @@ import { registerImportCommand } from './commands/import.ts';
 /** Builds the `scoring-desk` program; each subcommand lives in its own module under `commands/`. */
 export function buildProgram(): Command {
   const program = new Command('scoring-desk')
-    .description('Scoring Desk: the data-science side (demo data, import, features, train, score, explain, serve)')
+    .description(
+      'Scoring Desk: the data-science side (demo data, import, features, train, score, explain, serve)',
+    )
     .showHelpAfterError()
     .exitOverride();
   registerDemoDataCommand(program);

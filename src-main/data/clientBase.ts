@@ -58,7 +58,9 @@ function migrate(db: ClientBase, file: string, readonly: boolean): void {
   }
   if (current === latestVersion) return;
   if (readonly) {
-    throw new ClientBaseError(`${file} has schema version ${current} and needs migrating to ${latestVersion}`);
+    throw new ClientBaseError(
+      `${file} has schema version ${current} and needs migrating to ${latestVersion}`,
+    );
   }
   for (const migration of migrations.filter((m) => m.version > current)) {
     db.transaction(() => {

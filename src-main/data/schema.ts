@@ -30,7 +30,9 @@ const tableSchema = z
   })
   .strict();
 
-const schemaSchema = z.object({ $comment: z.string(), version: z.number().int(), tables: z.array(tableSchema) }).strict();
+const schemaSchema = z
+  .object({ $comment: z.string(), version: z.number().int(), tables: z.array(tableSchema) })
+  .strict();
 
 export type ColumnSpec = z.infer<typeof columnSchema>;
 export type TableSpec = z.infer<typeof tableSchema>;

@@ -5,8 +5,13 @@ import { createProgress } from '../progress.ts';
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('import a folder of Kaggle-named Home Credit CSV files into a client base (atomic: all or nothing)')
-    .argument('<dir>', 'folder holding application_train.csv, application_test.csv, bureau.csv, ... (any subset)')
+    .description(
+      'import a folder of Kaggle-named Home Credit CSV files into a client base (atomic: all or nothing)',
+    )
+    .argument(
+      '<dir>',
+      'folder holding application_train.csv, application_test.csv, bureau.csv, ... (any subset)',
+    )
     .requiredOption('--db <file>', 'the client base (SQLite file); created if missing, otherwise added to')
     .option('--rejects <file>', 'where to write the rejected rows (default: <db>.rejects.csv)')
     .addHelpText(
@@ -18,7 +23,12 @@ column stops the import. The base is replaced only when the whole import succeed
     )
     .action(async (dir: string, options: { db: string; rejects?: string }) => {
       const progress = createProgress();
-      const phases = { prepare: 'Preparing the base', load: 'Importing', index: 'Indexing', check: 'Checking' } as const;
+      const phases = {
+        prepare: 'Preparing the base',
+        load: 'Importing',
+        index: 'Indexing',
+        check: 'Checking',
+      } as const;
       let phase = '';
       const summary = await importCsvFolder({
         dir,
@@ -30,7 +40,8 @@ column stops the import. The base is replaced only when the whole import succeed
             phase = p.phase;
             progress.start(phases[p.phase], p.phase === 'load' ? p.bytesTotal : 1);
           }
-          if (p.phase === 'load') progress.update(p.bytesDone, `${p.file ?? ''} ${p.rowsDone.toLocaleString('en')} rows`);
+          if (p.phase === 'load')
+            progress.update(p.bytesDone, `${p.file ?? ''} ${p.rowsDone.toLocaleString('en')} rows`);
         },
       }).finally(() => progress.stop());
       process.stdout.write(formatSummary(summary));
@@ -39,7 +50,9 @@ column stops the import. The base is replaced only when the whole import succeed
 
 export function formatSummary(summary: ImportSummary): string {
   const header = ['table', 'read', 'imported', 'rejected', 'warned', 'orphans'];
-  const rows = summary.tables.map((t) => [t.table, t.rowsRead, t.imported, t.rejected, t.warned, t.orphans].map(String));
+  const rows = summary.tables.map((t) =>
+    [t.table, t.rowsRead, t.imported, t.rejected, t.warned, t.orphans].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n';
@@ -47,9 +60,11 @@ export function formatSummary(summary: ImportSummary): string {
   out += line(header) + rows.map(line).join('');
   for (const t of summary.tables) {
     for (const u of t.unknownColumns) out += `\n${u.file}: unknown columns ignored: ${u.columns.join(', ')}`;
-    for (const l of t.unknownLevels) out += `\n${t.table}.${l.column}: unknown level "${l.level}" kept (${l.count} rows)`;
+    for (const l of t.unknownLevels)
+      out += `\n${t.table}.${l.column}: unknown level "${l.level}" kept (${l.count} rows)`;
   }
-  if (summary.ignoredFiles.length > 0) out += `\nFiles ignored (not Home Credit tables): ${summary.ignoredFiles.join(', ')}`;
+  if (summary.ignoredFiles.length > 0)
+    out += `\nFiles ignored (not Home Credit tables): ${summary.ignoredFiles.join(', ')}`;
   const rejected = summary.tables.reduce((n, t) => n + t.rejected, 0);
   out += `\n${rejected > 0 ? `${rejected} rejected rows listed in ${summary.rejectsPath}` : 'No row rejected.'}\n`;
   return out;

@@ -35,6 +35,8 @@ export class CsvParser {
   private pendingQuote = false;
   /** The last character of the previous chunk was a CR ending a record; a following LF belongs to it. */
   private pendingCr = false;
+  /** The previous chunk ended with a CR (inside or outside quotes): an LF opening this chunk completes a CRLF. */
+  private chunkEndedWithCr = false;
   private afterClosingQuote = false;
   private error: string | undefined;
   private line = 1;
@@ -54,9 +56,10 @@ export class CsvParser {
   push(text: string): void {
     const n = text.length;
     let i = 0;
+    if (n === 0) return;
     if (this.pendingCr) {
       this.pendingCr = false;
-      if (n > 0 && text.charCodeAt(0) === LF) i = 1;
+      if (text.charCodeAt(0) === LF) i = 1;
     }
     while (i < n) {
       if (this.inQuotes) {
@@ -98,6 +101,7 @@ export class CsvParser {
         }
       }
     }
+    this.chunkEndedWithCr = text.charCodeAt(n - 1) === CR;
   }
 
   /** Flushes the last record; call once after the last chunk. */
@@ -146,11 +150,14 @@ export class CsvParser {
     return n;
   }
 
+  /** Counts line breaks inside a quoted field the way they are counted outside quotes: CRLF, lone CR or LF. */
   private countLines(text: string, from: number, to: number): void {
-    let at = text.indexOf('\n', from);
-    while (at !== -1 && at < to) {
-      this.line++;
-      at = text.indexOf('\n', at + 1);
+    // A plain loop over the field: an indexOf for a CR that may not occur would scan to the end of the chunk.
+    let previous = from > 0 ? text.charCodeAt(from - 1) : this.chunkEndedWithCr ? CR : 0;
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k);
+      if (c === CR || (c === LF && previous !== CR)) this.line++;
+      previous = c;
     }
   }
 

@@ -1,5 +1,14 @@
 import Database from 'better-sqlite3';
-import { existsSync, fsyncSync, openSync, closeSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  fsyncSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openClientBase, type ClientBase } from '../clientBase.ts';
 import { createIndexSql, fileSpecFor, indexName, quoteIdent, tables, type TableSpec } from '../schema.ts';
@@ -88,10 +97,18 @@ export async function importCsvFolder(options: ImportOptions): Promise<ImportSum
     for (const table of tables) {
       const tableFiles = files.filter((f) => f.table === table);
       if (tableFiles.length === 0) continue;
-      const summary = await loadTable(db, table, tableFiles, keySets, rejects, options.maxFieldLength, (file, bytes, rows) => {
-        rowsDone += rows;
-        progress({ phase: 'load', file, bytesDone: bytesBefore + bytes, bytesTotal, rowsDone });
-      });
+      const summary = await loadTable(
+        db,
+        table,
+        tableFiles,
+        keySets,
+        rejects,
+        options.maxFieldLength,
+        (file, bytes, rows) => {
+          rowsDone += rows;
+          progress({ phase: 'load', file, bytesDone: bytesBefore + bytes, bytesTotal, rowsDone });
+        },
+      );
       bytesBefore += tableFiles.reduce((sum, f) => sum + f.size, 0);
       summaries.push(summary);
     }
@@ -107,7 +124,9 @@ export async function importCsvFolder(options: ImportOptions): Promise<ImportSum
       ignoredFiles: ignored,
       elapsedMs: Date.now() - started,
     };
-    db.prepare('INSERT INTO import_run (started_at, finished_at, source, summary_json) VALUES (?, ?, ?, ?)').run(
+    db.prepare(
+      'INSERT INTO import_run (started_at, finished_at, source, summary_json) VALUES (?, ?, ?, ?)',
+    ).run(
       new Date(started).toISOString(),
       new Date().toISOString(),
       resolve(options.dir),
@@ -155,7 +174,8 @@ function discoverFiles(dir: string): { files: SourceFile[]; ignored: string[] } 
     throw new ImportError(`no Home Credit CSV file in ${dir} (expected any of: ${expected})`);
   }
   // Within a table, files go in schema order (application_train before application_test).
-  const order = (f: SourceFile) => f.table.files.findIndex((s) => s.name.toLowerCase() === f.name.toLowerCase());
+  const order = (f: SourceFile) =>
+    f.table.files.findIndex((s) => s.name.toLowerCase() === f.name.toLowerCase());
   files.sort((a, b) => tables.indexOf(a.table) - tables.indexOf(b.table) || order(a) - order(b));
   return { files, ignored };
 }
@@ -166,7 +186,8 @@ function removeStaleWork(dbPath: string): void {
   if (!existsSync(dir)) throw new ImportError(`the folder of the client base does not exist: ${dir}`);
   const prefix = `${basename(dbPath)}.import-`;
   for (const name of readdirSync(dir)) {
-    if (name.startsWith(prefix) && /\.tmp(-journal|-wal|-shm)?$/.test(name)) rmSync(join(dir, name), { force: true });
+    if (name.startsWith(prefix) && /\.tmp(-journal|-wal|-shm)?$/.test(name))
+      rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -196,7 +217,9 @@ function prepareWorkingCopy(dbPath: string, tmpPath: string): ClientBase {
 
 function replaceTarget(tmpPath: string, dbPath: string): void {
   if (existsSync(`${dbPath}-wal`)) {
-    throw new ImportError(`${dbPath} is in use by another program (its -wal file exists): close it and import again`);
+    throw new ImportError(
+      `${dbPath} is in use by another program (its -wal file exists): close it and import again`,
+    );
   }
   const fd = openSync(tmpPath, 'r+');
   fsyncSync(fd);
@@ -213,18 +236,25 @@ function replaceTarget(tmpPath: string, dbPath: string): void {
 /** The column linking a table to its parent (the client, or the bureau credit), and that parent table. */
 function parentLink(table: TableSpec): { column: string; parent: string } | undefined {
   if (table.name === 'application') return undefined;
-  if (table.columns.some((c) => c.name === 'SK_ID_CURR')) return { column: 'SK_ID_CURR', parent: 'application' };
+  if (table.columns.some((c) => c.name === 'SK_ID_CURR'))
+    return { column: 'SK_ID_CURR', parent: 'application' };
   const column = table.indexes[0];
   const parent = tables.find((t) => t.primaryKey === column);
   return column && parent ? { column, parent: parent.name } : undefined;
 }
 
-function loadKeys(db: ClientBase, table: TableSpec, keySets: Map<string, Set<number>>): Set<number> | undefined {
+function loadKeys(
+  db: ClientBase,
+  table: TableSpec,
+  keySets: Map<string, Set<number>>,
+): Set<number> | undefined {
   if (!table.primaryKey) return undefined;
   let keys = keySets.get(table.name);
   if (!keys) {
     keys = new Set<number>();
-    const select = db.prepare(`SELECT ${quoteIdent(table.primaryKey)} FROM ${quoteIdent(table.name)}`).pluck();
+    const select = db
+      .prepare(`SELECT ${quoteIdent(table.primaryKey)} FROM ${quoteIdent(table.name)}`)
+      .pluck();
     for (const key of select.iterate()) keys.add(key as number);
     keySets.set(table.name, keys);
   }
@@ -253,9 +283,15 @@ async function loadTable(
     elapsedMs: 0,
   };
   const started = Date.now();
-  const empty = db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdent(table.name)})`).pluck().get() === 1;
+  const empty =
+    db
+      .prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdent(table.name)})`)
+      .pluck()
+      .get() === 1;
   // Into an empty table, building the indexes once after the load is much faster than maintaining them.
-  if (empty) for (const column of table.indexes) db.exec(`DROP INDEX IF EXISTS ${quoteIdent(indexName(table, column))}`);
+  if (empty)
+    for (const column of table.indexes)
+      db.exec(`DROP INDEX IF EXISTS ${quoteIdent(indexName(table, column))}`);
   const keys = loadKeys(db, table, keySets);
   const keyIndex = table.primaryKey ? table.columns.findIndex((c) => c.name === table.primaryKey) : -1;
   const link = parentLink(table);
@@ -272,7 +308,8 @@ async function loadTable(
     for (const file of files) {
       for await (const message of readTableFile(file.path, file.name, table.name, { maxFieldLength })) {
         if (message.type === 'layout') {
-          if (message.unknownColumns.length > 0) summary.unknownColumns.push({ file: file.name, columns: message.unknownColumns });
+          if (message.unknownColumns.length > 0)
+            summary.unknownColumns.push({ file: file.name, columns: message.unknownColumns });
         } else if (message.type === 'batch') {
           const { batch, lines } = message;
           const duplicates = keys ? findDuplicates(batch, keyIndex, keys) : undefined;

@@ -33,7 +33,12 @@ export const OTHER_LEVELS = '(other unknown levels)';
  * Reads a header against the schema. A missing column stops the import (the file cannot be what its name
  * says); an extra column is only reported, since exports often carry more than we use.
  */
-export function layoutFromHeader(file: string, table: TableSpec, fileSpec: FileSpec, header: string[]): FileLayout {
+export function layoutFromHeader(
+  file: string,
+  table: TableSpec,
+  fileSpec: FileSpec,
+  header: string[],
+): FileLayout {
   if (header.length === 0 || (header.length === 1 && header[0] === '')) {
     throw new ImportError(`${file}: the file is empty (no header line)`);
   }
@@ -56,8 +61,13 @@ export function layoutFromHeader(file: string, table: TableSpec, fileSpec: FileS
     }
   });
   if (missing.length > 0) {
-    const list = missing.length > 5 ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more` : missing.join(', ');
-    throw new ImportError(`${file}: required column${missing.length > 1 ? 's' : ''} missing from the header: ${list}`);
+    const list =
+      missing.length > 5
+        ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`
+        : missing.join(', ');
+    throw new ImportError(
+      `${file}: required column${missing.length > 1 ? 's' : ''} missing from the header: ${list}`,
+    );
   }
   const known = new Set(table.columns.map((c) => c.name));
   const unknownColumns = header.map((h) => h.trim()).filter((h) => !known.has(h));
@@ -180,7 +190,10 @@ export class RowConverter {
       const kind = kinds[k];
       if (text.length === 0) {
         if (notNull[k] === 1) {
-          return { reject: this.reject(line, this.columns[k]!.name, '', 'missing value for a key column'), warned: false };
+          return {
+            reject: this.reject(line, this.columns[k]!.name, '', 'missing value for a key column'),
+            warned: false,
+          };
         }
         if (kind === KIND_CATEGORY) texts[textBase + textSlots[k]!] = null;
         else numbers[numberBase + k] = NaN;
@@ -197,7 +210,8 @@ export class RowConverter {
       const value = parseDecimal(text);
       if (value !== value || (kind === KIND_INTEGER && !Number.isSafeInteger(value)) || ranged[k] === 1) {
         const reason = this.numberProblem(this.columns[k]!, value);
-        if (reason !== undefined) return { reject: this.reject(line, this.columns[k]!.name, text, reason), warned: false };
+        if (reason !== undefined)
+          return { reject: this.reject(line, this.columns[k]!.name, text, reason), warned: false };
       }
       numbers[numberBase + k] = value;
     }
@@ -211,7 +225,10 @@ export class RowConverter {
   private numberProblem(column: ColumnSpec, value: number): string | undefined {
     if (Number.isNaN(value)) return 'not a number';
     if (column.type === 'integer' && !Number.isSafeInteger(value)) return 'not an integer';
-    if ((column.min !== undefined && value < column.min) || (column.max !== undefined && value > column.max)) {
+    if (
+      (column.min !== undefined && value < column.min) ||
+      (column.max !== undefined && value > column.max)
+    ) {
       return `outside the allowed range [${column.min ?? ''}, ${column.max ?? ''}]`;
     }
     return undefined;

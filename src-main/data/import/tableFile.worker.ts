@@ -24,7 +24,8 @@ function waitForWriter(): void {
 
 try {
   const match = fileSpecFor(job.fileName);
-  if (!match || match.table.name !== job.tableName) throw new Error(`${job.fileName} is not a ${job.tableName} file`);
+  if (!match || match.table.name !== job.tableName)
+    throw new Error(`${job.fileName} is not a ${job.tableName} file`);
   let converter: RowConverter | undefined;
   let batch: CellBatch = createCellBatch(match.table, job.batchRows);
   let lines: number[] = [];
@@ -86,5 +87,9 @@ try {
     unknownLevels: [...converter.unknownLevels].map(([column, levels]) => [column, [...levels]]),
   });
 } catch (error) {
-  post({ type: 'error', message: (error as Error).message, importError: error instanceof ImportError || error instanceof CsvFileError });
+  post({
+    type: 'error',
+    message: (error as Error).message,
+    importError: error instanceof ImportError || error instanceof CsvFileError,
+  });
 }

@@ -2,11 +2,25 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImportError, importCsvFolder, type ImportSummary } from '../../../../src-main/data/import/importer.ts';
+import {
+  ImportError,
+  importCsvFolder,
+  type ImportSummary,
+} from '../../../../src-main/data/import/importer.ts';
 import { tableSpec, tables } from '../../../../src-main/data/schema.ts';
 
 const SAMPLE = resolve(__dirname, '../../../../../shared/data/home-credit-sample');
@@ -26,7 +40,9 @@ let work: string;
 let previousBase: string;
 
 function sampleLines(file: string, rows: number): string[] {
-  return readFileSync(join(SAMPLE, file), 'utf8').split('\n').slice(0, rows + 1);
+  return readFileSync(join(SAMPLE, file), 'utf8')
+    .split('\n')
+    .slice(0, rows + 1);
 }
 
 function folder(files: Record<string, string | Buffer>): string {
@@ -130,13 +146,16 @@ describe('importing the real Kaggle sample', () => {
     const conn = new Database(db, { readonly: true });
     try {
       for (const table of tables) {
-        const csv = parse(readFileSync(join(SAMPLE, table.files[0]!.name)), { columns: true, bom: true }) as Record<
-          string,
-          string
-        >[];
+        const csv = parse(readFileSync(join(SAMPLE, table.files[0]!.name)), {
+          columns: true,
+          bom: true,
+        }) as Record<string, string>[];
         // Keyed tables are stored in key order (the key is the rowid); the others in file order.
         const order = table.primaryKey ? `"${table.primaryKey}"` : 'rowid';
-        const stored = conn.prepare(`SELECT * FROM "${table.name}" ORDER BY ${order}`).all() as Record<string, unknown>[];
+        const stored = conn.prepare(`SELECT * FROM "${table.name}" ORDER BY ${order}`).all() as Record<
+          string,
+          unknown
+        >[];
         if (table.primaryKey) csv.sort((a, b) => Number(a[table.primaryKey!]) - Number(b[table.primaryKey!]));
         expect(stored.length, table.name).toBe(csv.length);
         csv.forEach((row, i) => {
@@ -144,7 +163,9 @@ describe('importing the real Kaggle sample', () => {
             const text = row[column.name] ?? '';
             const expected = text === '' ? null : column.type === 'category' ? text : Number(text);
             if (stored[i]![column.name] !== expected) {
-              throw new Error(`${table.name} row ${i} ${column.name}: ${String(stored[i]![column.name])} != ${text}`);
+              throw new Error(
+                `${table.name} row ${i} ${column.name}: ${String(stored[i]![column.name])} != ${text}`,
+              );
             }
           }
         });
@@ -157,12 +178,16 @@ describe('importing the real Kaggle sample', () => {
   it('stores integers as INTEGER and amounts as REAL, with indexes on the join keys', () => {
     const conn = new Database(db, { readonly: true });
     try {
-      expect(conn.prepare('SELECT typeof(DAYS_REGISTRATION), typeof(AMT_CREDIT) FROM application LIMIT 1').raw().get()).toEqual([
-        'integer',
-        'real',
-      ]);
+      expect(
+        conn
+          .prepare('SELECT typeof(DAYS_REGISTRATION), typeof(AMT_CREDIT) FROM application LIMIT 1')
+          .raw()
+          .get(),
+      ).toEqual(['integer', 'real']);
       const indexes = conn
-        .prepare("SELECT tbl_name || '.' || name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")
+        .prepare(
+          "SELECT tbl_name || '.' || name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'",
+        )
         .pluck()
         .all();
       expect(indexes.length).toBe(tables.reduce((n, t) => n + t.indexes.length, 0));
@@ -188,7 +213,10 @@ describe('bad input', () => {
       f.splice(APP_HEADER.split(',').indexOf('AMT_ANNUITY'), 1);
       return f.map((x) => (x.includes(',') ? `"${x}"` : x)).join(',');
     });
-    await expectRefused({ 'application_train.csv': appFile(rows, header) }, /application_train\.csv.*AMT_ANNUITY/);
+    await expectRefused(
+      { 'application_train.csv': appFile(rows, header) },
+      /application_train\.csv.*AMT_ANNUITY/,
+    );
   });
 
   it('an empty file stops the import and says so', async () => {
@@ -217,25 +245,49 @@ describe('bad input', () => {
     const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': text }), dbPath: db });
     expect(tableSummary(summary, 'application')).toMatchObject({ rowsRead: 10, imported: 9, rejected: 1 });
     expect(rejectsOf(summary)).toEqual([
-      expect.objectContaining({ file: 'application_train.csv', line: '11', reason: `expected 122 fields, found ${cut.split(',').length}` }),
+      expect.objectContaining({
+        file: 'application_train.csv',
+        line: '11',
+        reason: `expected 122 fields, found ${cut.split(',').length}`,
+      }),
     ]);
     expect(count(db, 'application')).toBe(59);
   });
 
   it('text in a numeric column rejects the row, naming line, column and value', async () => {
     const db = freshCopyOfPreviousBase();
-    const rows = [...newAppRows.slice(0, 3), withField(newAppRows[3]!, 'AMT_CREDIT', 'douze mille'), ...newAppRows.slice(4)];
-    const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': appFile(rows) }), dbPath: db });
+    const rows = [
+      ...newAppRows.slice(0, 3),
+      withField(newAppRows[3]!, 'AMT_CREDIT', 'douze mille'),
+      ...newAppRows.slice(4),
+    ];
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(rows) }),
+      dbPath: db,
+    });
     expect(rejectsOf(summary)).toEqual([
-      { file: 'application_train.csv', line: '5', column: 'AMT_CREDIT', value: 'douze mille', reason: 'not a number' },
+      {
+        file: 'application_train.csv',
+        line: '5',
+        column: 'AMT_CREDIT',
+        value: 'douze mille',
+        reason: 'not a number',
+      },
     ]);
     expect(count(db, 'application')).toBe(59);
   });
 
   it('a decimal in an integer column, or a TARGET outside 0/1, rejects the row', async () => {
     const db = freshCopyOfPreviousBase();
-    const rows = [withField(newAppRows[0]!, 'DAYS_BIRTH', '-12000.5'), withField(newAppRows[1]!, 'TARGET', '2'), newAppRows[2]!];
-    const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': appFile(rows) }), dbPath: db });
+    const rows = [
+      withField(newAppRows[0]!, 'DAYS_BIRTH', '-12000.5'),
+      withField(newAppRows[1]!, 'TARGET', '2'),
+      newAppRows[2]!,
+    ];
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(rows) }),
+      dbPath: db,
+    });
     expect(rejectsOf(summary).map((r) => [r.line, r.column, r.reason])).toEqual([
       ['2', 'DAYS_BIRTH', 'not an integer'],
       ['3', 'TARGET', 'outside the allowed range [0, 1]'],
@@ -245,7 +297,10 @@ describe('bad input', () => {
   it('an empty key rejects the row', async () => {
     const db = freshCopyOfPreviousBase();
     const rows = [withField(newAppRows[0]!, 'SK_ID_CURR', ''), newAppRows[1]!];
-    const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': appFile(rows) }), dbPath: db });
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(rows) }),
+      dbPath: db,
+    });
     expect(rejectsOf(summary)).toEqual([
       expect.objectContaining({ line: '2', column: 'SK_ID_CURR', reason: 'missing value for a key column' }),
     ]);
@@ -254,7 +309,10 @@ describe('bad input', () => {
   it('a duplicate key, in the file or already in the base, rejects the later row', async () => {
     const db = freshCopyOfPreviousBase();
     const rows = [newAppRows[0]!, newAppRows[1]!, newAppRows[0]!, appRows[0]!];
-    const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': appFile(rows) }), dbPath: db });
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(rows) }),
+      dbPath: db,
+    });
     const id = (row: string) => row.split(',')[0];
     expect(rejectsOf(summary).map((r) => [r.line, r.column, r.value])).toEqual([
       ['4', 'SK_ID_CURR', id(newAppRows[0]!)],
@@ -270,7 +328,9 @@ describe('bad input', () => {
       dir: folder({ 'application_train.csv': appFile([newAppRows[0]! + ',extra', newAppRows[1]!]) }),
       dbPath: db,
     });
-    expect(rejectsOf(summary)).toEqual([expect.objectContaining({ line: '2', reason: 'expected 122 fields, found 123' })]);
+    expect(rejectsOf(summary)).toEqual([
+      expect.objectContaining({ line: '2', reason: 'expected 122 fields, found 123' }),
+    ]);
   });
 
   it('an unknown categorical level is kept and reported per column and level', async () => {
@@ -280,7 +340,10 @@ describe('bad input', () => {
       withField(newAppRows[1]!, 'NAME_INCOME_TYPE', 'Freelance'),
       newAppRows[2]!,
     ];
-    const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': appFile(rows) }), dbPath: db });
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(rows) }),
+      dbPath: db,
+    });
     expect(tableSummary(summary, 'application')).toMatchObject({ imported: 3, rejected: 0, warned: 2 });
     expect(tableSummary(summary, 'application').unknownLevels).toEqual([
       { column: 'NAME_INCOME_TYPE', level: 'Freelance', count: 2 },
@@ -290,8 +353,13 @@ describe('bad input', () => {
   it('a huge field rejects its row without stopping the import', async () => {
     const db = freshCopyOfPreviousBase();
     const rows = [withField(newAppRows[0]!, 'OCCUPATION_TYPE', 'x'.repeat(200_000)), newAppRows[1]!];
-    const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': appFile(rows) }), dbPath: db });
-    expect(rejectsOf(summary)).toEqual([expect.objectContaining({ line: '2', reason: 'field longer than 65536 characters' })]);
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(rows) }),
+      dbPath: db,
+    });
+    expect(rejectsOf(summary)).toEqual([
+      expect.objectContaining({ line: '2', reason: 'field longer than 65536 characters' }),
+    ]);
     expect(count(db, 'application')).toBe(51);
   });
 
@@ -322,7 +390,10 @@ describe('bad input', () => {
     const summary = await importCsvFolder({ dir: folder({ 'Application_Train.CSV': text }), dbPath: db });
     expect(tableSummary(summary, 'application')).toMatchObject({ rowsRead: 10, imported: 10, rejected: 0 });
     const conn = new Database(db, { readonly: true });
-    const suites = conn.prepare("SELECT COUNT(*) FROM application WHERE WALLSMATERIAL_MODE = 'Stone, brick'").pluck().get();
+    const suites = conn
+      .prepare("SELECT COUNT(*) FROM application WHERE WALLSMATERIAL_MODE = 'Stone, brick'")
+      .pluck()
+      .get();
     conn.close();
     expect(suites).toBe(newAppRows.filter((r) => r.includes('"Stone, brick"')).length);
   });
@@ -344,7 +415,10 @@ describe('bad input', () => {
 
   it('a header-only file imports nothing and succeeds', async () => {
     const db = freshCopyOfPreviousBase();
-    const summary = await importCsvFolder({ dir: folder({ 'credit_card_balance.csv': sampleLines('credit_card_balance.csv', 0).join('\n') }), dbPath: db });
+    const summary = await importCsvFolder({
+      dir: folder({ 'credit_card_balance.csv': sampleLines('credit_card_balance.csv', 0).join('\n') }),
+      dbPath: db,
+    });
     expect(tableSummary(summary, 'credit_card_balance')).toMatchObject({ rowsRead: 0, imported: 0 });
   });
 });
@@ -364,15 +438,24 @@ describe('atomicity', () => {
     const db = freshCopyOfPreviousBase();
     const before = hash(db);
     const dir = mkdtempSync(join(work, 'big-'));
-    const header = tableSpec('installments_payments').columns.map((c) => c.name).join(',');
+    const header = tableSpec('installments_payments')
+      .columns.map((c) => c.name)
+      .join(',');
     const lines = [header];
-    for (let i = 0; i < 400_000; i++) lines.push(`${1_000_000 + (i >> 3)},${100_002 + (i >> 5)},1,${(i & 7) + 1},-${i % 3000},-${i % 2990},1000.5,1000.5`);
+    for (let i = 0; i < 400_000; i++)
+      lines.push(
+        `${1_000_000 + (i >> 3)},${100_002 + (i >> 5)},1,${(i & 7) + 1},-${i % 3000},-${i % 2990},1000.5,1000.5`,
+      );
     writeFileSync(join(dir, 'installments_payments.csv'), lines.join('\n'));
 
-    const child = spawn(process.execPath, [join(REPO, 'bin/scoring-desk.js'), 'import', dir, '--db', db], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(REPO, 'bin/scoring-desk.js'), 'import', dir, '--db', db], {
+      stdio: 'ignore',
+    });
     const baseDir = join(db, '..');
     const tmpGrown = () =>
-      readdirSync(baseDir).some((f) => f.endsWith('.tmp') && f.includes('.import-') && statSync(join(baseDir, f)).size > 1_000_000);
+      readdirSync(baseDir).some(
+        (f) => f.endsWith('.tmp') && f.includes('.import-') && statSync(join(baseDir, f)).size > 1_000_000,
+      );
     const deadline = Date.now() + 30_000;
     while (!tmpGrown() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(tmpGrown()).toBe(true);
@@ -385,7 +468,10 @@ describe('atomicity', () => {
     conn.close();
     expect(readdirSync(baseDir).some((f) => f.includes('.import-'))).toBe(true);
 
-    const summary = await importCsvFolder({ dir: folder({ 'application_train.csv': appFile(newAppRows) }), dbPath: db });
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(newAppRows) }),
+      dbPath: db,
+    });
     expect(tableSummary(summary, 'application').imported).toBe(10);
     expect(readdirSync(baseDir).filter((f) => f.includes('.import-'))).toEqual([]);
   });
@@ -394,17 +480,17 @@ describe('atomicity', () => {
     const dir = mkdtempSync(join(work, 'notdb-'));
     const db = join(dir, 'base.sqlite');
     writeFileSync(db, 'this is not a database');
-    await expect(importCsvFolder({ dir: folder({ 'application_train.csv': appFile(newAppRows) }), dbPath: db })).rejects.toThrow(
-      ImportError,
-    );
+    await expect(
+      importCsvFolder({ dir: folder({ 'application_train.csv': appFile(newAppRows) }), dbPath: db }),
+    ).rejects.toThrow(ImportError);
     expect(readFileSync(db, 'utf8')).toBe('this is not a database');
   });
 
   it('creates the base when it does not exist, but not its folder', async () => {
     const missing = join(work, 'no-such-folder', 'base.sqlite');
-    await expect(importCsvFolder({ dir: folder({ 'application_train.csv': appFile(newAppRows) }), dbPath: missing })).rejects.toThrow(
-      /folder of the client base does not exist/,
-    );
+    await expect(
+      importCsvFolder({ dir: folder({ 'application_train.csv': appFile(newAppRows) }), dbPath: missing }),
+    ).rejects.toThrow(/folder of the client base does not exist/);
     expect(existsSync(missing)).toBe(false);
     mkdirSync(join(work, 'fresh'));
     const created = join(work, 'fresh', 'base.sqlite');
