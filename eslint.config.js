@@ -5,13 +5,17 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'release', 'coverage'] },
+  { ignores: ['node_modules', 'dist', 'release', 'coverage', '.cache'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
   {
     files: ['bin/**', 'scripts/**', 'src-main/**', 'tests/**', '*.config.*'],
     languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['src-renderer/**'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['**/*.vue'],

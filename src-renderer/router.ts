@@ -6,6 +6,6 @@ export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/', name: 'home', component: HomeView },
-    { path: '/:unknown(.*)*', redirect: { name: 'home' } },
+    { path: '/:unknown(.*)*', redirect: '/' },
   ],
 });

@@ -17,6 +17,8 @@ export function versionArgument(version: string): string {
 
 export function readVersionArgument(argv: readonly string[]): string {
   const argument = argv.find((arg) => arg.startsWith(versionSwitch));
-  if (argument === undefined) throw new Error(`preload: ${versionSwitch}… missing from the renderer arguments`);
+  if (argument === undefined) {
+    throw new Error(`preload: ${versionSwitch}… missing from the renderer arguments`);
+  }
   return argument.slice(versionSwitch.length);
 }

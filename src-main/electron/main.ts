@@ -36,9 +36,12 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  // The Content-Security-Policy is the <meta> of src-renderer/index.html: a file:// page has no response headers.
+  // The page's Content-Security-Policy is a <meta> that vite.config.ts writes: a file:// page has no headers.
   window.loadFile(rendererPage).catch((error: unknown) => {
-    dialog.showErrorBox('Scoring Desk', `Cannot load ${rendererPage} (${String(error)}). Run \`npm run build\`.`);
+    dialog.showErrorBox(
+      'Scoring Desk',
+      `Cannot load ${rendererPage} (${String(error)}). Run \`npm run build\`.`,
+    );
     app.exit(1);
   });
   return window;

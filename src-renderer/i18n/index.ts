@@ -2,14 +2,6 @@ import { createI18n } from 'vue-i18n';
 import en from './en.json';
 import fr from './fr.json';
 
-export type MessageSchema = typeof fr;
-
-declare module 'vue-i18n' {
-  // Declaration merging needs an interface; it makes every t('…') key checked against fr.json at compile time.
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  export interface DefineLocaleMessage extends MessageSchema {}
-}
-
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];
 
@@ -27,11 +19,11 @@ function savedLocale(): Locale {
   return isLocale(saved) ? saved : 'fr';
 }
 
-export const i18n = createI18n<[MessageSchema], Locale, false>({
+export const i18n = createI18n({
   legacy: false,
   locale: savedLocale(),
   fallbackLocale: 'fr',
-  messages: { fr, en },
+  messages: { fr, en } satisfies Record<Locale, typeof fr>,
 });
 
 export function setLocale(locale: Locale): void {
