@@ -4,7 +4,8 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   start(label: string, total: number): void;
   update(done: number, detail?: string): void;
-  stop(): void;
+  /** Ends the task; a failed one keeps the figure it reached instead of showing 100 %. */
+  stop(outcome?: 'done' | 'failed'): void;
 }
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
@@ -46,6 +47,7 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
   let lastPrinted = 0;
   let lastDone = 0;
   let lastDetail = '';
+  let running = false;
   const print = (done: number, detail: string) => {
     const pct = Math.min(100, Math.floor((100 * done) / total));
     stream.write(`${label}: ${pct}%${detail ? ` (${detail})` : ''}\n`);
@@ -57,6 +59,7 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
       total = Math.max(newTotal, 1);
       lastDone = 0;
       lastDetail = '';
+      running = true;
       print(0, '');
     },
     update(done, detail = '') {
@@ -64,8 +67,10 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
       lastDetail = detail;
       if (Date.now() - lastPrinted >= LINE_INTERVAL_MS) print(done, detail);
     },
-    stop() {
-      print(Math.max(lastDone, total), lastDetail);
+    stop(outcome = 'done') {
+      // Like the bar: stopping what was never started (or is already stopped) prints nothing.
+      if (running) print(outcome === 'done' ? Math.max(lastDone, total) : lastDone, lastDetail);
+      running = false;
     },
   };
 }

@@ -43,7 +43,11 @@ column stops the import. The base is replaced only when the whole import succeed
           if (p.phase === 'load')
             progress.update(p.bytesDone, `${p.file ?? ''} ${p.rowsDone.toLocaleString('en')} rows`);
         },
-      }).finally(() => progress.stop());
+      }).catch((error: unknown) => {
+        progress.stop('failed');
+        throw error;
+      });
+      progress.stop();
       process.stdout.write(formatSummary(summary));
     });
 }

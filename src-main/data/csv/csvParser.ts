@@ -37,6 +37,10 @@ export class CsvParser {
   private pendingCr = false;
   /** The previous chunk ended with a CR (inside or outside quotes): an LF opening this chunk completes a CRLF. */
   private chunkEndedWithCr = false;
+  /** Chunks pushed so far, and the position of the next CR in chunk number `crChunk` (its length if none). */
+  private chunks = 0;
+  private crChunk = -1;
+  private nextCr = 0;
   private afterClosingQuote = false;
   private error: string | undefined;
   private line = 1;
@@ -57,6 +61,7 @@ export class CsvParser {
     const n = text.length;
     let i = 0;
     if (n === 0) return;
+    this.chunks++;
     if (this.pendingCr) {
       this.pendingCr = false;
       if (text.charCodeAt(0) === LF) i = 1;
@@ -152,12 +157,23 @@ export class CsvParser {
 
   /** Counts line breaks inside a quoted field the way they are counted outside quotes: CRLF, lone CR or LF. */
   private countLines(text: string, from: number, to: number): void {
-    // A plain loop over the field: an indexOf for a CR that may not occur would scan to the end of the chunk.
-    let previous = from > 0 ? text.charCodeAt(from - 1) : this.chunkEndedWithCr ? CR : 0;
-    for (let k = from; k < to; k++) {
-      const c = text.charCodeAt(k);
-      if (c === CR || (c === LF && previous !== CR)) this.line++;
-      previous = c;
+    // LFs, except the LF of a CRLF (counted at its CR).
+    let at = text.indexOf('\n', from);
+    while (at !== -1 && at < to) {
+      const before = at > 0 ? text.charCodeAt(at - 1) : this.chunkEndedWithCr ? CR : 0;
+      if (before !== CR) this.line++;
+      at = text.indexOf('\n', at + 1);
+    }
+    // CRs. The chunk's next CR is remembered: a chunk without any is searched once, not once per quoted field.
+    if (this.crChunk !== this.chunks || this.nextCr < from) {
+      this.crChunk = this.chunks;
+      at = text.indexOf('\r', from);
+      this.nextCr = at === -1 ? text.length : at;
+    }
+    while (this.nextCr < to) {
+      this.line++;
+      at = text.indexOf('\r', this.nextCr + 1);
+      this.nextCr = at === -1 ? text.length : at;
     }
   }
 

@@ -183,7 +183,8 @@ export class RowConverter {
     const { numbers, texts, textSlots } = batch;
     const numberBase = batch.rowCount * width;
     const textBase = batch.rowCount * batch.textWidth;
-    let warned = false;
+    // Unknown levels are counted only once the row is known to be kept: the summary reports them as kept.
+    let unknownAt: number[] | undefined;
     for (let k = 0; k < width; k++) {
       const at = sourceIndex[k]!;
       const text = at < 0 ? '' : fields[at]!;
@@ -200,10 +201,7 @@ export class RowConverter {
         continue;
       }
       if (kind === KIND_CATEGORY) {
-        if (!this.levelSets[k]!.has(text)) {
-          this.countUnknownLevel(this.columns[k]!.name, text);
-          warned = true;
-        }
+        if (!this.levelSets[k]!.has(text)) (unknownAt ??= []).push(k);
         texts[textBase + textSlots[k]!] = text;
         continue;
       }
@@ -215,7 +213,9 @@ export class RowConverter {
       }
       numbers[numberBase + k] = value;
     }
-    return NO_PROBLEM[warned ? 1 : 0]!;
+    if (unknownAt === undefined) return NO_PROBLEM[0];
+    for (const k of unknownAt) this.countUnknownLevel(this.columns[k]!.name, fields[sourceIndex[k]!]!);
+    return NO_PROBLEM[1];
   }
 
   reject(line: number, column: string, value: string, reason: string): Reject {
