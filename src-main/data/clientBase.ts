@@ -63,9 +63,15 @@ function migrate(db: ClientBase, file: string, readonly: boolean): void {
     );
   }
   for (const migration of migrations.filter((m) => m.version > current)) {
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    try {
+      db.transaction(() => {
+        migration.up(db);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } catch (error) {
+      throw new ClientBaseError(
+        `${file}: cannot bring the client base to schema version ${migration.version} (${migration.description}): ${(error as Error).message}`,
+      );
+    }
   }
 }
