@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemoDataCommand } from './commands/demoData.ts';
+import { registerFeaturesCommand } from './commands/features.ts';
 import { registerImportCommand } from './commands/import.ts';
 
 /** Builds the `scoring-desk` program; each subcommand lives in its own module under `commands/`. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemoDataCommand(program);
   registerImportCommand(program);
+  registerFeaturesCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -29,6 +29,27 @@ export const migrations: Migration[] = [
       ) STRICT`);
     },
   },
+  {
+    version: 2,
+    description:
+      'the features of every client (one vector per client) and the state of their last computation',
+    up(db) {
+      // One row: which feature definitions the stored vectors follow, and how far each source table was read.
+      db.exec(`CREATE TABLE feature_set (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        names_json TEXT NOT NULL,
+        computed_at TEXT NOT NULL,
+        sources_json TEXT NOT NULL
+      ) STRICT`);
+      // The vector is a little-endian Float64Array in feature_set order, NaN = missing: read back in one copy.
+      db.exec(`CREATE TABLE client_features (
+        SK_ID_CURR INTEGER PRIMARY KEY,
+        TARGET INTEGER,
+        vector BLOB NOT NULL
+      ) STRICT`);
+    },
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

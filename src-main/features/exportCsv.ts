@@ -1,0 +1,53 @@
+import type { Database } from 'better-sqlite3';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { featureNames } from './recipe.ts';
+import { assertCurrentFeatures } from './store.ts';
+
+/** Level names hold commas ("Spouse, partner"): such header fields are quoted (RFC 4180). */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * Writes the stored features as CSV: SK_ID_CURR, TARGET, then every feature in catalogue order; an empty field
+ * is a missing value. Numbers are written in their shortest exact form, so reading the file back gives the same
+ * doubles. The file appears complete or not at all.
+ */
+export function exportFeaturesCsv(db: Database, path: string): number {
+  assertCurrentFeatures(db);
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
+  const vector = new Float64Array(featureNames.length);
+  const bytes = new Uint8Array(vector.buffer);
+  let rows = 0;
+  try {
+    let chunk = ['SK_ID_CURR', 'TARGET', ...featureNames].map(csvField).join(',') + '\n';
+    const select = db
+      .prepare('SELECT SK_ID_CURR, TARGET, vector FROM client_features ORDER BY SK_ID_CURR')
+      .raw(true);
+    for (const [id, target, blob] of select.iterate() as Iterable<[number, number | null, Buffer]>) {
+      bytes.set(blob);
+      let line = `${id},${target ?? ''}`;
+      for (let k = 0; k < vector.length; k++) {
+        const value = vector[k]!;
+        line += value === value ? `,${value}` : ',';
+      }
+      chunk += line + '\n';
+      rows++;
+      if (chunk.length >= CHUNK_CHARS) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(partial, path);
+  return rows;
+}

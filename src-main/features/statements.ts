@@ -1,0 +1,43 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { quoteIdent, tableSpec } from '../data/schema.ts';
+import { applicationBlock, type Block } from './recipe.ts';
+import { applicationSql, boundApplicationSql, historySql, type ClientFilter } from './sql.ts';
+
+/**
+ * Prepared statements of the recipe, per connection: preparing the 795-feature SQL takes milliseconds, more
+ * than running it for one client, so each connection prepares each statement once.
+ */
+const cache = new WeakMap<Database, Map<string, Statement>>();
+
+function prepared(db: Database, key: string, sql: () => string): Statement {
+  let statements = cache.get(db);
+  if (!statements) cache.set(db, (statements = new Map()));
+  let statement = statements.get(key);
+  if (!statement) {
+    statement = db.prepare(sql()).raw(true);
+    statements.set(key, statement);
+  }
+  return statement;
+}
+
+/** The block's statement: rows of `SK_ID_CURR`, (`TARGET` for the application), then the block's features. */
+export function blockStatement(db: Database, block: Block, filter: ClientFilter): Statement {
+  return prepared(db, `${block.name}:${filter.kind}`, () =>
+    block === applicationBlock ? applicationSql(filter) : historySql(block, filter),
+  );
+}
+
+/** The application block over one application bound as parameters (schema column order). */
+export function boundApplicationStatement(db: Database): Statement {
+  return prepared(db, 'application:bound', boundApplicationSql);
+}
+
+/** One stored application row, every column in schema order: the input of an edited application. */
+export function storedApplicationStatement(db: Database): Statement {
+  const columns = tableSpec('application').columns.map((c) => quoteIdent(c.name));
+  return prepared(
+    db,
+    'application:stored',
+    () => `SELECT ${columns.join(', ')} FROM application WHERE SK_ID_CURR = ?`,
+  );
+}

@@ -1,0 +1,124 @@
+import type { Database } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { blocks, featureNames } from './recipe.ts';
+import { applicationSql, historySql } from './sql.ts';
+
+/**
+ * The stored features: `client_features` holds one Float64Array per client (NaN = missing) in the order of the
+ * feature set recorded in `feature_set`. Loading the training matrix is then one copy per client.
+ */
+
+/** Changes whenever a feature name, its order or its SQL changes: stored vectors of another fingerprint are stale. */
+export const featureFingerprint: string = createHash('sha256')
+  .update(JSON.stringify(featureNames))
+  .update(
+    blocks
+      .map((b, i) => (i === 0 ? applicationSql({ kind: 'all' }) : historySql(b, { kind: 'all' })))
+      .join('\n'),
+  )
+  .digest('hex');
+
+/** How far a source table had been read: its largest rowid and its row count. */
+export interface SourceMark {
+  maxRowid: number;
+  rows: number;
+}
+
+export interface FeatureSetState {
+  fingerprint: string;
+  names: string[];
+  computedAt: string;
+  sources: Record<string, SourceMark>;
+}
+
+export function readFeatureSet(db: Database): FeatureSetState | undefined {
+  const row = db.prepare('SELECT * FROM feature_set WHERE id = 1').get() as
+    { fingerprint: string; names_json: string; computed_at: string; sources_json: string } | undefined;
+  if (!row) return undefined;
+  return {
+    fingerprint: row.fingerprint,
+    names: JSON.parse(row.names_json) as string[],
+    computedAt: row.computed_at,
+    sources: JSON.parse(row.sources_json) as Record<string, SourceMark>,
+  };
+}
+
+export function writeFeatureSet(db: Database, sources: Record<string, SourceMark>): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO feature_set (id, fingerprint, names_json, computed_at, sources_json)
+     VALUES (1, ?, ?, ?, ?)`,
+  ).run(featureFingerprint, JSON.stringify(featureNames), new Date().toISOString(), JSON.stringify(sources));
+}
+
+export class StaleFeaturesError extends Error {
+  override name = 'StaleFeaturesError';
+}
+
+/** Throws unless the stored vectors follow this version's feature definitions. */
+export function assertCurrentFeatures(db: Database): void {
+  const state = readFeatureSet(db);
+  if (!state)
+    throw new StaleFeaturesError('no features computed in this client base: run `scoring-desk features`');
+  if (state.fingerprint !== featureFingerprint)
+    throw new StaleFeaturesError(
+      'the stored features follow other feature definitions: run `scoring-desk features` again',
+    );
+}
+
+export function vectorBlob(vector: Float64Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** Copies a stored vector into `target` at `offset` (whole vectors, in feature order). */
+function copyVector(blob: Buffer, target: Float64Array, offset: number): void {
+  if (blob.byteLength !== featureNames.length * 8)
+    throw new StaleFeaturesError(
+      `a stored feature vector has ${blob.byteLength / 8} values, not ${featureNames.length}`,
+    );
+  new Uint8Array(target.buffer, target.byteOffset + offset * 8, blob.byteLength).set(blob);
+}
+
+/** The stored vector of one client, or undefined when none is stored. */
+export function storedClientFeatures(db: Database, clientId: number): Float64Array | undefined {
+  assertCurrentFeatures(db);
+  const blob = db.prepare('SELECT vector FROM client_features WHERE SK_ID_CURR = ?').pluck().get(clientId) as
+    Buffer | undefined;
+  if (!blob) return undefined;
+  const vector = new Float64Array(featureNames.length);
+  copyVector(blob, vector, 0);
+  return vector;
+}
+
+export interface FeatureMatrix {
+  ids: Float64Array;
+  /** NaN for an application without TARGET (application_test). */
+  target: Float64Array;
+  /** Row-major, `ids.length` rows of `names.length` values. */
+  values: Float64Array;
+  names: readonly string[];
+}
+
+/** Every stored vector, by increasing SK_ID_CURR: the training (and scoring) matrix. */
+export function loadFeatureMatrix(db: Database): FeatureMatrix {
+  assertCurrentFeatures(db);
+  const count = db.prepare('SELECT COUNT(*) FROM client_features').pluck().get() as number;
+  const width = featureNames.length;
+  const matrix: FeatureMatrix = {
+    ids: new Float64Array(count),
+    target: new Float64Array(count),
+    values: new Float64Array(count * width),
+    names: featureNames,
+  };
+  let row = 0;
+  const select = db
+    .prepare('SELECT SK_ID_CURR, TARGET, vector FROM client_features ORDER BY SK_ID_CURR')
+    .raw(true);
+  for (const [id, target, blob] of select.iterate() as Iterable<[number, number | null, Buffer]>) {
+    if (row === count) break;
+    matrix.ids[row] = id;
+    matrix.target[row] = target ?? NaN;
+    copyVector(blob, matrix.values, row * width);
+    row++;
+  }
+  return matrix;
+}
