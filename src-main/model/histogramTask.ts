@@ -1,0 +1,236 @@
+import {
+  HIST_STRIDE,
+  SPLIT_STRIDE,
+  buildFeatureHistogram,
+  findFeatureSplit,
+  type SplitRules,
+} from './splitKernel.ts';
+
+/**
+ * The memory the main thread and the histogram workers share, and the one task they run on it: for the smaller
+ * child of a split (or the root), build its histogram feature by feature, derive the larger child's from the
+ * parent's by subtraction (in place: the larger child inherits the parent's slot), and find each feature's best
+ * split for both. Workers claim chunks of features through an atomic counter; each feature is handled whole by
+ * one thread, so results do not depend on how the work was shared.
+ */
+
+/** Slots of `control`. */
+export const GENERATION = 0;
+export const DONE = 1;
+export const NEXT_CHUNK = 2;
+export const QUIT = 3;
+export const FAILED = 4;
+const ACTIVE_COUNT = 5;
+const BEGIN = 6;
+const END = 7;
+const BUILD_SLOT = 8;
+const PARENT_SLOT = 9;
+const FIND_SMALL = 10;
+const FIND_LARGE = 11;
+const CONTROL_INTS = 12;
+
+/** Slots of `task`. */
+const SMALL_G = 0;
+const SMALL_H = 1;
+const SMALL_C = 2;
+const LARGE_G = 3;
+const LARGE_H = 4;
+const LARGE_C = 5;
+const ALPHA = 6;
+const LAMBDA = 7;
+const MIN_CHILD_WEIGHT = 8;
+const MIN_DATA = 9;
+const TASK_FLOATS = 10;
+
+const FEATURES_PER_CHUNK = 4;
+/** Columns where one bin holds at least this share of rows skip it while building (see buildFeatureHistogram). */
+const SKIP_DOMINANT_SHARE = 0.7;
+const ERROR_BYTES = 4096;
+
+/** The shareable description of a binned matrix and the buffers built around it; passed as workerData. */
+export interface SharedBuffers {
+  rows: number;
+  features: number;
+  totalBins: number;
+  slots: number;
+  bins: Uint8Array;
+  valueBins: Int32Array;
+  histOffsets: Int32Array;
+  /** Per feature, the bin the histogram loop skips, or −1. */
+  skipBin: Int32Array;
+  /** The partition: rows grouped by leaf, each leaf a contiguous range. */
+  order: Int32Array;
+  /** Gradient and hessian of order[i] at 2i and 2i + 1. */
+  orderedGh: Float64Array;
+  /** `slots` leaf histograms of totalBins × HIST_STRIDE values. */
+  hist: Float64Array;
+  /** Per feature, the best split for the smaller child (first half) and the larger (second half). */
+  splits: Float64Array;
+  /** Features of the current tree, ascending. */
+  active: Int32Array;
+  control: Int32Array;
+  task: Float64Array;
+  error: Uint8Array;
+}
+
+export interface BinLayout {
+  rows: number;
+  bins: Uint8Array;
+  valueBins: Int32Array;
+  histOffsets: Int32Array;
+  dominantBin: Int32Array;
+  dominantShare: Float64Array;
+}
+
+export function allocateSharedBuffers(layout: BinLayout, slots: number): SharedBuffers {
+  const { rows, bins, valueBins, histOffsets } = layout;
+  if (!(bins.buffer instanceof SharedArrayBuffer))
+    throw new Error('the bin matrix must be on a SharedArrayBuffer');
+  const features = valueBins.length;
+  const totalBins = histOffsets[features]!;
+  const shared = <T>(Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number) =>
+    new Type(new SharedArrayBuffer(Math.max(1, n) * Type.BYTES_PER_ELEMENT));
+  const skipBin = shared(Int32Array, features);
+  for (let f = 0; f < features; f++) {
+    skipBin[f] = layout.dominantShare[f]! >= SKIP_DOMINANT_SHARE ? layout.dominantBin[f]! : -1;
+  }
+  return {
+    rows,
+    features,
+    totalBins,
+    slots,
+    bins,
+    valueBins: copyShared(valueBins),
+    histOffsets: copyShared(histOffsets),
+    skipBin,
+    order: shared(Int32Array, rows),
+    orderedGh: shared(Float64Array, 2 * rows),
+    hist: shared(Float64Array, slots * totalBins * HIST_STRIDE),
+    splits: shared(Float64Array, 2 * features * SPLIT_STRIDE),
+    active: shared(Int32Array, features),
+    control: shared(Int32Array, CONTROL_INTS),
+    task: shared(Float64Array, TASK_FLOATS),
+    error: shared(Uint8Array, ERROR_BYTES),
+  };
+}
+
+function copyShared(source: Int32Array): Int32Array {
+  const copy = new Int32Array(new SharedArrayBuffer(Math.max(1, source.length) * 4));
+  copy.set(source);
+  return copy;
+}
+
+export interface LeafTotals {
+  g: number;
+  h: number;
+  c: number;
+}
+
+export interface HistogramJob {
+  /** The smaller child's (or the root's) rows: order[begin..end). */
+  begin: number;
+  end: number;
+  buildSlot: number;
+  /** The parent's slot, which becomes the larger child's; −1 for the root. */
+  parentSlot: number;
+  small: LeafTotals;
+  large: LeafTotals;
+  findSmall: boolean;
+  findLarge: boolean;
+  activeCount: number;
+  rules: SplitRules;
+}
+
+/** Writes a job into the shared control block; the features must already be in `active`. */
+export function postJob(s: SharedBuffers, job: HistogramJob): void {
+  const { control, task } = s;
+  control[ACTIVE_COUNT] = job.activeCount;
+  control[BEGIN] = job.begin;
+  control[END] = job.end;
+  control[BUILD_SLOT] = job.buildSlot;
+  control[PARENT_SLOT] = job.parentSlot;
+  control[FIND_SMALL] = job.findSmall ? 1 : 0;
+  control[FIND_LARGE] = job.findLarge ? 1 : 0;
+  task[SMALL_G] = job.small.g;
+  task[SMALL_H] = job.small.h;
+  task[SMALL_C] = job.small.c;
+  task[LARGE_G] = job.large.g;
+  task[LARGE_H] = job.large.h;
+  task[LARGE_C] = job.large.c;
+  task[ALPHA] = job.rules.regAlpha;
+  task[LAMBDA] = job.rules.regLambda;
+  task[MIN_CHILD_WEIGHT] = job.rules.minChildWeight;
+  task[MIN_DATA] = job.rules.minDataInLeaf;
+  Atomics.store(control, NEXT_CHUNK, 0);
+  Atomics.store(control, DONE, 0);
+}
+
+/** Processes chunks of the posted job's features until none is left; any number of threads may call it. */
+export function runChunks(s: SharedBuffers): void {
+  const { control, task, active, hist, splits, valueBins, histOffsets, skipBin, bins, order, orderedGh } = s;
+  const activeCount = control[ACTIVE_COUNT]!;
+  const begin = control[BEGIN]!;
+  const end = control[END]!;
+  const buildBase = control[BUILD_SLOT]! * s.totalBins * HIST_STRIDE;
+  const parentSlot = control[PARENT_SLOT]!;
+  const parentBase = parentSlot * s.totalBins * HIST_STRIDE;
+  const findSmall = control[FIND_SMALL] === 1;
+  const findLarge = control[FIND_LARGE] === 1;
+  const sg = task[SMALL_G]!;
+  const sh = task[SMALL_H]!;
+  const sc = task[SMALL_C]!;
+  const lg = task[LARGE_G]!;
+  const lh = task[LARGE_H]!;
+  const lc = task[LARGE_C]!;
+  const rules: SplitRules = {
+    regAlpha: task[ALPHA]!,
+    regLambda: task[LAMBDA]!,
+    minChildWeight: task[MIN_CHILD_WEIGHT]!,
+    minDataInLeaf: task[MIN_DATA]!,
+  };
+  const largeOut = s.features * SPLIT_STRIDE;
+  for (;;) {
+    const first = Atomics.add(control, NEXT_CHUNK, 1) * FEATURES_PER_CHUNK;
+    if (first >= activeCount) return;
+    const last = Math.min(activeCount, first + FEATURES_PER_CHUNK);
+    for (let a = first; a < last; a++) {
+      const f = active[a]!;
+      const k = valueBins[f]!;
+      const width = (k + 1) * HIST_STRIDE;
+      const small = buildBase + histOffsets[f]! * HIST_STRIDE;
+      hist.fill(0, small, small + width);
+      buildFeatureHistogram(
+        bins,
+        f * s.rows,
+        order,
+        orderedGh,
+        begin,
+        end,
+        hist,
+        small,
+        skipBin[f]!,
+        k + 1,
+        sg,
+        sh,
+        sc,
+      );
+      if (findSmall) findFeatureSplit(hist, small, k, sg, sh, sc, rules, splits, f * SPLIT_STRIDE);
+      if (parentSlot < 0) continue;
+      const large = parentBase + histOffsets[f]! * HIST_STRIDE;
+      for (let j = 0; j < width; j++) hist[large + j] = hist[large + j]! - hist[small + j]!;
+      if (findLarge) findFeatureSplit(hist, large, k, lg, lh, lc, rules, splits, largeOut + f * SPLIT_STRIDE);
+    }
+  }
+}
+
+/** Records a worker's failure where the waiting main thread can read it. */
+export function recordFailure(s: SharedBuffers, message: string): void {
+  const bytes = new TextEncoder().encode(message).subarray(0, ERROR_BYTES);
+  s.error.set(bytes);
+  Atomics.store(s.control, FAILED, bytes.length);
+}
+
+export function failureMessage(s: SharedBuffers): string | undefined {
+  const length = Atomics.load(s.control, FAILED);
+  return length > 0 ? new TextDecoder().decode(s.error.slice(0, length)) : undefined;
+}

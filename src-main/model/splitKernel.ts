@@ -1,0 +1,154 @@
+/**
+ * The numerical core of histogram boosting, shared by the main thread and the histogram workers: building one
+ * feature's gradient/hessian/count histogram over a leaf's rows, and finding that feature's best split.
+ * A leaf histogram stores, for each bin, [gradient sum, hessian sum, row count].
+ */
+
+export const HIST_STRIDE = 3;
+/** A split candidate: [gain, threshold bin, missing goes left (0/1), left gradient, left hessian, left count]. */
+export const SPLIT_STRIDE = 6;
+
+export interface SplitRules {
+  regAlpha: number;
+  regLambda: number;
+  minChildWeight: number;
+  minDataInLeaf: number;
+}
+
+/** L1 soft-thresholding of a gradient sum, as in XGBoost and LightGBM. */
+export function thresholdL1(g: number, alpha: number): number {
+  if (g > alpha) return g - alpha;
+  if (g < -alpha) return g + alpha;
+  return 0;
+}
+
+/** Loss reduction of a leaf against no leaf: T(G)² / (H + λ) (LightGBM's and XGBoost's, without the ½). */
+export function leafGain(g: number, h: number, alpha: number, lambda: number): number {
+  const t = thresholdL1(g, alpha);
+  const denominator = h + lambda;
+  return denominator > 0 ? (t * t) / denominator : 0;
+}
+
+/** Optimal leaf value −T(G) / (H + λ), before the learning rate. */
+export function leafValue(g: number, h: number, alpha: number, lambda: number): number {
+  const denominator = h + lambda;
+  return denominator > 0 ? -thresholdL1(g, alpha) / denominator : 0;
+}
+
+/**
+ * Adds the rows `order[begin..end)` of one feature column into `hist` at bin offset `off` (already zeroed).
+ * `orderedGh` holds the rows' gradient and hessian in the same order, so they are read sequentially. When
+ * `skipBin` ≥ 0 that bin is left out of the loop and filled afterwards from the leaf totals, which saves most of
+ * the work on columns dominated by one value or by missing values (LightGBM's most-frequent-bin trick).
+ */
+export function buildFeatureHistogram(
+  bins: Uint8Array,
+  columnStart: number,
+  order: Int32Array,
+  orderedGh: Float64Array,
+  begin: number,
+  end: number,
+  hist: Float64Array,
+  off: number,
+  skipBin: number,
+  binCount: number,
+  totalG: number,
+  totalH: number,
+  totalC: number,
+): void {
+  if (skipBin < 0) {
+    for (let i = begin; i < end; i++) {
+      const j = off + bins[columnStart + order[i]!]! * HIST_STRIDE;
+      hist[j] = hist[j]! + orderedGh[2 * i]!;
+      hist[j + 1] = hist[j + 1]! + orderedGh[2 * i + 1]!;
+      hist[j + 2] = hist[j + 2]! + 1;
+    }
+    return;
+  }
+  for (let i = begin; i < end; i++) {
+    const b = bins[columnStart + order[i]!]!;
+    if (b !== skipBin) {
+      const j = off + b * HIST_STRIDE;
+      hist[j] = hist[j]! + orderedGh[2 * i]!;
+      hist[j + 1] = hist[j + 1]! + orderedGh[2 * i + 1]!;
+      hist[j + 2] = hist[j + 2]! + 1;
+    }
+  }
+  let g = totalG;
+  let h = totalH;
+  let c = totalC;
+  for (let b = 0; b < binCount; b++) {
+    const j = off + b * HIST_STRIDE;
+    g -= hist[j]!;
+    h -= hist[j + 1]!;
+    c -= hist[j + 2]!;
+  }
+  const j = off + skipBin * HIST_STRIDE;
+  hist[j] = g;
+  hist[j + 1] = h;
+  hist[j + 2] = c;
+}
+
+/**
+ * Best split of one feature for a leaf with totals (G, H, C), written at `out[o..o+SPLIT_STRIDE)`; gain −∞ when
+ * no threshold satisfies the rules. The feature has `k` value bins and its missing-value bin at index k. Left
+ * means value bins 0..t (and the missing bin when it goes left). Both directions of the missing values are
+ * tried when the leaf has some; t = k − 1 with missing going right isolates the missing values. When the leaf
+ * has none, they go to the heavier child (by hessian): that is where unseen missing values are most likely to
+ * belong. Ties keep the first candidate, so the result does not depend on thread timing.
+ */
+export function findFeatureSplit(
+  hist: Float64Array,
+  off: number,
+  k: number,
+  totalG: number,
+  totalH: number,
+  totalC: number,
+  rules: SplitRules,
+  out: Float64Array,
+  o: number,
+): void {
+  const { regAlpha: alpha, regLambda: lambda, minChildWeight, minDataInLeaf } = rules;
+  const parentGain = leafGain(totalG, totalH, alpha, lambda);
+  const m = off + k * HIST_STRIDE;
+  const missingC = hist[m + 2]!;
+  let bestGain = -Infinity;
+  let bestBin = -1;
+  let bestMissingLeft = 0;
+  let bestG = 0;
+  let bestH = 0;
+  let bestC = 0;
+  for (let missingLeft = 0; missingLeft < (missingC > 0 ? 2 : 1); missingLeft++) {
+    let gl = missingLeft ? hist[m]! : 0;
+    let hl = missingLeft ? hist[m + 1]! : 0;
+    let cl = missingLeft ? missingC : 0;
+    const lastBin = missingLeft || missingC === 0 ? k - 2 : k - 1;
+    for (let t = 0; t <= lastBin; t++) {
+      const j = off + t * HIST_STRIDE;
+      const c = hist[j + 2]!;
+      if (c === 0) continue;
+      gl += hist[j]!;
+      hl += hist[j + 1]!;
+      cl += c;
+      if (cl < minDataInLeaf || hl < minChildWeight) continue;
+      const hr = totalH - hl;
+      if (totalC - cl < minDataInLeaf || hr < minChildWeight) break;
+      const gain = leafGain(gl, hl, alpha, lambda) + leafGain(totalG - gl, hr, alpha, lambda) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestBin = t;
+        bestMissingLeft = missingLeft;
+        bestG = gl;
+        bestH = hl;
+        bestC = cl;
+      }
+    }
+  }
+  if (bestBin >= 0 && missingC === 0) bestMissingLeft = bestH >= totalH - bestH ? 1 : 0;
+  out[o] = bestGain;
+  out[o + 1] = bestBin;
+  out[o + 2] = bestMissingLeft;
+  out[o + 3] = bestG;
+  out[o + 4] = bestH;
+  out[o + 5] = bestC;
+}

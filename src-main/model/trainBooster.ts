@@ -1,0 +1,204 @@
+import type { BinnedMatrix } from './binning.ts';
+import { boosterParams, type BoosterParams } from './boosterParams.ts';
+import { checkLabels } from './featureMatrix.ts';
+import { HistogramEngine } from './histogramEngine.ts';
+import { rocAuc } from './metrics.ts';
+import { Prng } from './prng.ts';
+import { TreeGrower } from './treeGrower.ts';
+import type { Tree, TreeModel } from './treeModel.ts';
+
+export interface RoundInfo {
+  /** Rounds done so far. */
+  round: number;
+  validAuc: number | undefined;
+  /** Rounds of the best model so far (the trees early stopping would keep). */
+  bestRounds: number;
+}
+
+export interface TrainOptions {
+  params?: Partial<BoosterParams>;
+  /** Rows of the binned matrix to train on (ascending); all rows by default. */
+  trainRows?: Int32Array;
+  /** Rows to evaluate AUC on after each round, for early stopping; none by default. */
+  validRows?: Int32Array;
+  /** An engine to reuse (several folds on one matrix); else one is started and closed here. */
+  engine?: HistogramEngine;
+  threads?: number;
+  onRound?: (info: RoundInfo) => void;
+}
+
+export interface BoosterTraining {
+  model: TreeModel;
+  params: BoosterParams;
+  /** Rounds kept: the best validation AUC's with early stopping, else all rounds grown. */
+  bestRounds: number;
+  /** Validation AUC after each round grown. */
+  validAuc: number[];
+  /** Validation margins of the kept model, aligned with validRows. */
+  validMargins: Float64Array | undefined;
+}
+
+/**
+ * Gradient boosting of binary log-loss on a binned matrix (labels 1 = positive). Starts from the log-odds of the
+ * (weighted) positive rate, as LightGBM's boost_from_average; with validation rows, stops once their AUC has not
+ * improved for early_stopping_rounds rounds and keeps the best round's trees. Stops early as well when a tree
+ * finds no split. Deterministic for a seed, whatever the number of threads.
+ */
+export async function trainBooster(
+  data: BinnedMatrix,
+  labels: ArrayLike<number>,
+  options: TrainOptions = {},
+): Promise<BoosterTraining> {
+  const params = boosterParams(options.params);
+  checkLabels(labels, data.rows);
+  const y = Uint8Array.from(labels);
+  const trainRows = options.trainRows ?? Int32Array.from({ length: data.rows }, (_, i) => i);
+  const validRows = options.validRows;
+  checkRows(trainRows, data.rows, 'training');
+  if (validRows) checkRows(validRows, data.rows, 'validation');
+
+  const positiveWeight = params.scalePosWeight;
+  let weightedPositives = 0;
+  let weights = 0;
+  for (const r of trainRows) {
+    const w = y[r] ? positiveWeight : 1;
+    weightedPositives += y[r]! * w;
+    weights += w;
+  }
+  const rate = weightedPositives / weights;
+  if (!(rate > 0 && rate < 1)) throw new Error('the training rows must hold both classes');
+  const validLabels = validRows ? Uint8Array.from(validRows, (r) => y[r]!) : undefined;
+  if (validLabels && !(validLabels.includes(0) && validLabels.includes(1))) {
+    throw new Error('the validation rows must hold both classes');
+  }
+
+  const engine =
+    options.engine ??
+    (await HistogramEngine.start(data, { threads: options.threads, slots: params.numLeaves }));
+  try {
+    const baseMargin = Math.fround(Math.log(rate / (1 - rate)));
+    const grower = new TreeGrower(engine, data, params);
+    const { order, orderedGh, active } = engine.shared;
+    const prng = new Prng(params.seed);
+    const featureIds = Int32Array.from({ length: data.featureNames.length }, (_, f) => f);
+    const activeCount = Math.max(1, Math.round(params.colsampleByTree * featureIds.length));
+    const bagSize = Math.max(1, Math.round(params.subsample * trainRows.length));
+    const bagging = params.subsampleFreq > 0 && bagSize < trainRows.length;
+    const inBag = new Uint8Array(data.rows);
+    let bag = trainRows;
+
+    const scores = new Float64Array(data.rows).fill(baseMargin);
+    const validScores = validRows ? new Float64Array(validRows.length).fill(baseMargin) : undefined;
+    let bestMargins = validScores?.slice();
+    const trees: Tree[] = [];
+    const validAuc: number[] = [];
+    let bestRounds = 0;
+    let bestAuc = -Infinity;
+
+    for (let round = 0; round < params.numRounds; round++) {
+      drawFeatures(prng, featureIds, activeCount, active);
+      if (bagging && round % params.subsampleFreq === 0) {
+        bag = drawBag(prng, trainRows, bagSize);
+        inBag.fill(0);
+        for (const r of bag) inBag[r] = 1;
+      }
+      order.set(bag);
+      for (let i = 0; i < bag.length; i++) {
+        const r = bag[i]!;
+        const p = 1 / (1 + Math.exp(-scores[r]!));
+        const w = y[r] ? positiveWeight : 1;
+        orderedGh[2 * i] = (p - y[r]!) * w;
+        orderedGh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
+      }
+      const { tree, leafRanges } = await grower.grow(bag.length, activeCount);
+      if (tree.feature.length === 1) break;
+      trees.push(tree);
+      for (let l = 0; l < leafRanges.length; l += 3) {
+        const value = tree.value[leafRanges[l]!]!;
+        for (let i = leafRanges[l + 1]!; i < leafRanges[l + 2]!; i++) {
+          const r = order[i]!;
+          scores[r] = scores[r]! + value;
+        }
+      }
+      if (bagging) {
+        for (const r of trainRows) {
+          if (!inBag[r]) scores[r] = scores[r]! + tree.value[binnedLeaf(tree, data, r)]!;
+        }
+      }
+      if (!validRows || !validScores || !validLabels) {
+        bestRounds = trees.length;
+        options.onRound?.({ round: round + 1, validAuc: undefined, bestRounds });
+        continue;
+      }
+      for (let i = 0; i < validRows.length; i++) {
+        validScores[i] = validScores[i]! + tree.value[binnedLeaf(tree, data, validRows[i]!)]!;
+      }
+      const auc = rocAuc(validScores, validLabels);
+      validAuc.push(auc);
+      if (auc > bestAuc) {
+        bestAuc = auc;
+        bestRounds = trees.length;
+        bestMargins = validScores.slice();
+      }
+      options.onRound?.({ round: round + 1, validAuc: auc, bestRounds });
+      if (trees.length - bestRounds >= params.earlyStoppingRounds) break;
+    }
+    trees.length = bestRounds;
+    return {
+      model: { featureNames: data.featureNames, baseMargin, trees },
+      params,
+      bestRounds,
+      validAuc,
+      validMargins: validRows ? (bestMargins ?? validScores) : undefined,
+    };
+  } finally {
+    if (!options.engine) await engine.close();
+  }
+}
+
+/** The leaf a row of the binned matrix reaches. */
+export function binnedLeaf(tree: Tree, data: BinnedMatrix, row: number): number {
+  const { bins, rows, valueBins } = data;
+  let n = 0;
+  for (;;) {
+    const f = tree.feature[n]!;
+    if (f < 0) return n;
+    const b = bins[f * rows + row]!;
+    const goLeft = b === valueBins[f] ? tree.defaultLeft[n] === 1 : b <= tree.bin[n]!;
+    n = goLeft ? tree.left[n]! : tree.right[n]!;
+  }
+}
+
+/** Draws `count` features without replacement into active[0..count), ascending. */
+function drawFeatures(prng: Prng, ids: Int32Array, count: number, active: Int32Array): void {
+  for (let i = 0; i < count; i++) {
+    const j = i + prng.nextInt(ids.length - i);
+    const t = ids[i]!;
+    ids[i] = ids[j]!;
+    ids[j] = t;
+  }
+  active.set(ids.subarray(0, count));
+  active.subarray(0, count).sort();
+}
+
+/** Draws a bag of `size` training rows without replacement, ascending (cache-friendly column reads). */
+function drawBag(prng: Prng, trainRows: Int32Array, size: number): Int32Array {
+  const rows = trainRows.slice();
+  for (let i = 0; i < size; i++) {
+    const j = i + prng.nextInt(rows.length - i);
+    const t = rows[i]!;
+    rows[i] = rows[j]!;
+    rows[j] = t;
+  }
+  return rows.subarray(0, size).sort();
+}
+
+function checkRows(rows: Int32Array, total: number, what: string): void {
+  if (rows.length === 0) throw new Error(`no ${what} rows`);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (!(r >= 0 && r < total) || (i > 0 && r <= rows[i - 1]!)) {
+      throw new Error(`the ${what} rows must be ascending row numbers below ${total} (entry ${i} is ${r})`);
+    }
+  }
+}
