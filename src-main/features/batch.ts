@@ -1,14 +1,19 @@
 import type { Database } from 'better-sqlite3';
+import { readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { quoteIdent, tables } from '../data/schema.ts';
-import { writeRow } from './client.ts';
-import { applicationBlock, blocks, featureNames, recipe, type Block } from './recipe.ts';
-import { applicationSql, CLIENT_SET_TABLE, historySql, type ClientFilter } from './sql.ts';
+import { startWorker } from '../runtime/worker.ts';
+import { scratchTable } from './blockPass.ts';
+import type { BlockJob, BlockReply, BlockRequest } from './blockPassMessages.ts';
+import { applicationBlock, blocks, recipe, type Block } from './recipe.ts';
+import { CLIENT_SET_TABLE } from './sql.ts';
 import { featureFingerprint, readFeatureSet, vectorBlob, writeFeatureSet, type SourceMark } from './store.ts';
 
 /**
  * The batch: materialises the features of every client of the base into `client_features`, or, when the
  * stored features are current, of the clients whose data was added since (docs/features.md, "Incremental").
- * Each block is one pass over its table into a temporary table; the vectors are then assembled client by client.
+ * Each block is one pass over its table on a worker thread; the block vectors are then concatenated per client.
  */
 
 export interface BlockTiming {
@@ -36,12 +41,15 @@ export interface FeatureRunSummary {
 export interface FeatureRunOptions {
   /** Recompute every client even if the stored features are current. */
   full?: boolean;
+  /** Worker threads computing the blocks (default: one per core). */
+  workers?: number;
   onProgress?: (event: { phase: 'block' | 'write'; block?: string; done: number; total: number }) => void;
 }
 
 /** Above this share of changed clients, one full pass is cheaper than looking each client's rows up. */
 const INCREMENTAL_MAX_SHARE = 0.25;
-const WRITE_PAGE = 2_000;
+/** Page cache of each worker's connection to the base. */
+const WORKER_CACHE_KIB = 256 * 1024;
 
 function sourceMarks(db: Database): Record<string, SourceMark> {
   const marks: Record<string, SourceMark> = {};
@@ -113,70 +121,132 @@ function plan(db: Database, marks: Record<string, SourceMark>, full: boolean): P
   return { mode: 'incremental', reason: `${changed} clients with added data` };
 }
 
-function blockTable(block: Block): string {
-  return `temp.${quoteIdent(`features_${block.name}`)}`;
-}
-
-/** Runs one block's SQL into its temporary table, keyed by client. */
-function computeBlock(db: Database, block: Block, filter: ClientFilter): number {
-  const columns = featureNames.slice(block.start, block.end).map(quoteIdent);
-  const keys = block === applicationBlock ? ['id INTEGER PRIMARY KEY', 'target'] : ['id INTEGER PRIMARY KEY'];
-  const table = blockTable(block);
-  db.exec(`DROP TABLE IF EXISTS ${table}`);
-  db.exec(`CREATE TABLE ${table} (${[...keys, ...columns].join(', ')})`);
-  const select = block === applicationBlock ? applicationSql(filter) : historySql(block, filter);
-  return db.prepare(`INSERT INTO ${table} ${select}`).run().changes;
-}
-
 function sourceRowCount(block: Block, marks: Record<string, SourceMark>): number {
   return marks[block.table]!.rows + (block.detail ? marks[block.detail.table]!.rows : 0);
 }
 
-/** Joins the block tables client by client into vectors and stores them. */
-function writeVectors(db: Database, onRow: (done: number) => void): number {
-  const history = blocks.slice(1);
-  // Pages of clients rather than one cursor: a connection cannot write while a query of it is open.
-  const select = db
-    .prepare(
-      `SELECT a.*, ${history.map((_, i) => `h${i}.*`).join(', ')}
-       FROM ${blockTable(applicationBlock)} AS a
-       ${history.map((b, i) => `LEFT JOIN ${blockTable(b)} AS h${i} ON h${i}.id = a.id`).join('\n')}
-       WHERE a.id > ? ORDER BY a.id LIMIT ${WRITE_PAGE}`,
-    )
-    .raw(true);
-  const insert = db.prepare(
-    'INSERT OR REPLACE INTO client_features (SK_ID_CURR, TARGET, vector) VALUES (?, ?, ?)',
-  );
-  const vector = new Float64Array(featureNames.length);
-  const blob = vectorBlob(vector);
-  let written = 0;
-  for (
-    let page = select.all(-Infinity) as unknown[][];
-    page.length > 0;
-    page = select.all(page.at(-1)![0]) as unknown[][]
-  ) {
-    for (const row of page) {
-      let column = 0;
-      for (const block of blocks) {
-        column += block === applicationBlock ? 2 : 1;
-        writeRow(vector, block.start, row, column, block.end - block.start);
-        column += block.end - block.start;
-      }
-      insert.run(row[0], row[1], blob);
-    }
-    written += page.length;
-    onRow(written);
-  }
-  return written;
+/** A rough cost to hand the larger blocks out first: rows read times values computed per row. */
+function estimatedCost(block: Block, marks: Record<string, SourceMark>): number {
+  const width = block.end - block.start;
+  const detail = block.detail ? marks[block.detail.table]!.rows * (block.detail.outputs.length + 10) : 0;
+  return marks[block.table]!.rows * (width + 10) + detail;
 }
 
-export function computeFeatures(db: Database, options: FeatureRunOptions = {}): FeatureRunSummary {
+interface ScratchFiles {
+  paths: string[];
+  /** Which scratch file holds each block's table. */
+  holder: Map<string, number>;
+}
+
+/** Scratch files of runs that died mid-way: never attached to a committed state, so worthless. */
+function removeStaleScratch(dbPath: string): void {
+  const prefix = `${basename(dbPath)}.features-`;
+  for (const name of readdirSync(dirname(dbPath))) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp'))
+      rmSync(join(dirname(dbPath), name), { force: true });
+  }
+}
+
+/**
+ * Computes every block on worker threads, each with its own connection and scratch file; a worker asks for the
+ * next block as soon as it is free, the costliest first.
+ */
+async function runBlocks(
+  dbPath: string,
+  clients: number[] | null,
+  marks: Record<string, SourceMark>,
+  workerCount: number,
+  scratch: ScratchFiles,
+  summary: FeatureRunSummary,
+  progress: NonNullable<FeatureRunOptions['onProgress']>,
+): Promise<void> {
+  const queue = [...blocks].sort((a, b) => estimatedCost(b, marks) - estimatedCost(a, marks));
+  let done = 0;
+  const runWorker = (index: number) =>
+    new Promise<void>((resolvePromise, reject) => {
+      const scratchPath = `${dbPath}.features-${process.pid}-${index}.tmp`;
+      scratch.paths.push(scratchPath);
+      const job: BlockJob = { dbPath, scratchPath, clients, cacheKiB: WORKER_CACHE_KIB };
+      const worker = startWorker(new URL('./blockPass.worker.ts', import.meta.url), { workerData: job });
+      let failure: Error | undefined;
+      const next = () => {
+        const block = queue.shift();
+        if (!block) return worker.postMessage({ type: 'close' } satisfies BlockRequest);
+        scratch.holder.set(block.name, index);
+        worker.postMessage({ type: 'block', block: block.name } satisfies BlockRequest);
+      };
+      worker.on('message', (reply: BlockReply) => {
+        if (reply.type === 'error') {
+          failure = new Error(reply.message);
+          queue.length = 0;
+          worker.postMessage({ type: 'close' } satisfies BlockRequest);
+          return;
+        }
+        if (reply.type === 'done') {
+          const block = blocks.find((b) => b.name === reply.block)!;
+          summary.blocks.push({
+            name: block.name,
+            sourceRows: sourceRowCount(block, marks),
+            clients: reply.clients,
+            ms: reply.ms,
+          });
+          progress({ phase: 'block', block: block.name, done: ++done, total: blocks.length });
+        }
+        next();
+      });
+      worker.on('error', (error) => (failure = error));
+      worker.on('exit', () => (failure ? reject(failure) : resolvePromise()));
+    });
+  const results = await Promise.allSettled(Array.from({ length: workerCount }, (_, i) => runWorker(i)));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  summary.blocks.sort(
+    (a, b) => blocks.findIndex((x) => x.name === a.name) - blocks.findIndex((x) => x.name === b.name),
+  );
+}
+
+/**
+ * Concatenates each client's block vectors into its stored vector, in SQL: `||` joins the bytes of two blobs
+ * (as text, which CAST turns back into the same bytes), and a block without a row for the client is all NaN.
+ */
+function storeVectors(db: Database, scratch: ScratchFiles): number {
+  scratch.paths.forEach((path, i) => db.prepare(`ATTACH ? AS scratch${i}`).run(path));
+  const table = (block: Block) => `scratch${scratch.holder.get(block.name)}.${scratchTable(block)}`;
+  const history = blocks.filter((b) => b !== applicationBlock);
+  const missing = history.map((b) => vectorBlob(new Float64Array(b.end - b.start).fill(NaN)));
+  return db
+    .prepare(
+      `INSERT OR REPLACE INTO client_features (SK_ID_CURR, TARGET, vector)
+       SELECT a.id, a.target, CAST(a.v || ${history.map((_, i) => `COALESCE(h${i}.v, ?)`).join(' || ')} AS BLOB)
+       FROM ${table(applicationBlock)} AS a
+       ${history.map((b, i) => `LEFT JOIN ${table(b)} AS h${i} ON h${i}.id = a.id`).join('\n')}`,
+    )
+    .run(...missing).changes;
+}
+
+function detachScratch(db: Database, scratch: ScratchFiles): void {
+  for (const attached of db.pragma('database_list') as { name: string }[]) {
+    if (attached.name.startsWith('scratch')) db.exec(`DETACH ${attached.name}`);
+  }
+  for (const path of scratch.paths) rmSync(path, { force: true });
+}
+
+export async function computeFeatures(
+  db: Database,
+  options: FeatureRunOptions = {},
+): Promise<FeatureRunSummary> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
+  if (db.memory) throw new Error('features are computed on a client base file, not an in-memory database');
+  const dbPath = resolve(db.name);
   db.exec(
     `CREATE TEMP TABLE IF NOT EXISTS ${CLIENT_SET_TABLE.replace('temp.', '')} (SK_ID_CURR INTEGER PRIMARY KEY)`,
   );
-  const run = db.transaction((): FeatureRunSummary => {
+  const scratch: ScratchFiles = { paths: [], holder: new Map() };
+  // The write lock is held from the plan to the commit, so the sources the workers read cannot change meanwhile.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    removeStaleScratch(dbPath);
     const marks = sourceMarks(db);
     const decided = plan(db, marks, options.full ?? false);
     const summary: FeatureRunSummary = {
@@ -188,35 +258,32 @@ export function computeFeatures(db: Database, options: FeatureRunOptions = {}): 
       elapsedMs: 0,
     };
     if (decided.mode !== 'current') {
-      const filter: ClientFilter = decided.mode === 'full' ? { kind: 'all' } : { kind: 'set' };
-      blocks.forEach((block, i) => {
-        progress({ phase: 'block', block: block.name, done: i, total: blocks.length });
-        const t0 = performance.now();
-        const clients = computeBlock(db, block, filter);
-        summary.blocks.push({
-          name: block.name,
-          sourceRows: sourceRowCount(block, marks),
-          clients,
-          ms: performance.now() - t0,
-        });
-      });
+      const clients =
+        decided.mode === 'incremental'
+          ? (db.prepare(`SELECT SK_ID_CURR FROM ${CLIENT_SET_TABLE}`).pluck().all() as number[])
+          : null;
+      const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), blocks.length));
+      await runBlocks(dbPath, clients, marks, workerCount, scratch, summary, progress);
+      progress({ phase: 'write', done: 0, total: 1 });
       const t0 = performance.now();
       if (decided.mode === 'full') db.exec('DELETE FROM client_features');
       else
         db.exec(
           `DELETE FROM client_features WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM ${CLIENT_SET_TABLE})`,
         );
-      const total = summary.blocks[0]!.clients;
-      summary.written = writeVectors(db, (done) => progress({ phase: 'write', done, total }));
-      for (const block of blocks) db.exec(`DROP TABLE ${blockTable(block)}`);
+      summary.written = storeVectors(db, scratch);
       summary.writeMs = performance.now() - t0;
     }
     db.exec('DELETE FROM client_features WHERE SK_ID_CURR NOT IN (SELECT SK_ID_CURR FROM application)');
     writeFeatureSet(db, marks);
     summary.stored = db.prepare('SELECT COUNT(*) FROM client_features').pluck().get() as number;
+    db.exec('COMMIT');
+    summary.elapsedMs = performance.now() - started;
     return summary;
-  });
-  const summary = run.immediate();
-  summary.elapsedMs = performance.now() - started;
-  return summary;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  } finally {
+    detachScratch(db, scratch);
+  }
 }

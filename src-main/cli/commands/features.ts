@@ -22,12 +22,12 @@ export function registerFeaturesCommand(program: Command): void {
 The recipe and its choices (missing values, division by zero, CODE_GENDER 'XNA' rows left out) are described in
 docs/features.md.`,
     )
-    .action((options: { db: string; out?: string; full?: boolean }) => {
+    .action(async (options: { db: string; out?: string; full?: boolean }) => {
       const db = openClientBase(options.db);
       const progress = createProgress();
       try {
         let phase = '';
-        const summary = computeFeatures(db, {
+        const summary = await computeFeatures(db, {
           full: options.full ?? false,
           onProgress(event) {
             const label = event.phase === 'block' ? 'Computing' : 'Storing';

@@ -457,8 +457,8 @@ describe('credit card block (CC_)', () => {
 });
 
 describe('batch over the same base', () => {
-  it('gives every client exactly the features computed on demand, and no row to an XNA application', () => {
-    computeFeatures(db);
+  it('gives every client exactly the features computed on demand, and no row to an XNA application', async () => {
+    await computeFeatures(db);
     const stored = db
       .prepare('SELECT SK_ID_CURR, vector FROM client_features ORDER BY SK_ID_CURR')
       .raw()

@@ -28,7 +28,7 @@ beforeAll(async () => {
     ['a demo base of 400 clients', await demoBase(400)],
   ] as const) {
     const db = openClientBase(path);
-    computeFeatures(db);
+    await computeFeatures(db);
     bases.push({ name, db });
   }
 });

@@ -55,7 +55,7 @@ describe.skipIf(!hasPandas)('the SQL recipe against the pandas oracle', () => {
       const work = mkdtempSync(join(tmpdir(), 'scoring-desk-oracle-'));
       const db = openClientBase(path);
       try {
-        computeFeatures(db);
+        await computeFeatures(db);
         exportFeaturesCsv(db, join(work, 'ours.csv'));
       } finally {
         db.close();

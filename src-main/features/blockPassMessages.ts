@@ -1,0 +1,16 @@
+/** What the batch and its workers say to each other. */
+
+export interface BlockJob {
+  dbPath: string;
+  scratchPath: string;
+  /** The clients to compute; null for every client. */
+  clients: number[] | null;
+  cacheKiB: number;
+}
+
+export type BlockRequest = { type: 'block'; block: string } | { type: 'close' };
+
+export type BlockReply =
+  | { type: 'ready' }
+  | { type: 'done'; block: string; clients: number; ms: number }
+  | { type: 'error'; message: string };
