@@ -1,0 +1,113 @@
+import type { Forest } from './forest.ts';
+
+/** Bits available for a leaf's features in an int32 mask (the sign bit is left alone). */
+export const MASK_SLOTS = 31;
+
+/**
+ * Every leaf's path from its root, reduced to the distinct features it tests (the leaf's "slots", numbered in the
+ * order they first appear on the path, so a node's slot is the same for every leaf below it). A row's traversal
+ * clears a slot's bit on the side of a split the row does not take; the bits left at a leaf say which path
+ * features the row satisfies, which is all TreeSHAP needs to know about the row at that leaf.
+ */
+export interface LeafPaths {
+  /** Leaves of tree t are [leafStart[t], leafStart[t + 1]), in preorder. */
+  leafStart: Int32Array;
+  leafNode: Int32Array;
+  /** Slots of leaf l are [slotStart[l], slotStart[l + 1]). */
+  slotStart: Int32Array;
+  slotFeature: Int32Array;
+  /**
+   * Per slot, the share of training data that goes the leaf's way at the path's splits on that feature (product
+   * of child cover / parent cover). Empty when built without covers.
+   */
+  slotZero: Float64Array;
+  /** Per branch node: ~(1 << its slot), or -1 when the slot has no bit (slot ≥ MASK_SLOTS). */
+  clearMask: Int32Array;
+  /** Branch nodes on leaf l's path are [pathStart[l], pathStart[l + 1]), with the side taken and their slot. */
+  pathStart: Int32Array;
+  pathNode: Int32Array;
+  pathLeft: Uint8Array;
+  pathSlot: Int32Array;
+  maxSlots: number;
+}
+
+export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
+  const cover = forest.cover;
+  if (withCovers && !cover) throw new Error('leaf paths with covers need a forest with covers');
+  const leafStart = new Int32Array(forest.nTrees + 1);
+  const leafNode: number[] = [];
+  const slotStart: number[] = [0];
+  const slotFeature: number[] = [];
+  const slotZero: number[] = [];
+  const clearMask = new Int32Array(forest.feature.length).fill(-1);
+  const pathStart: number[] = [0];
+  const pathNode: number[] = [];
+  const pathLeft: number[] = [];
+  const pathSlot: number[] = [];
+  let maxSlots = 0;
+
+  const slotOf = new Int32Array(forest.nFeatures).fill(-1);
+  const features: number[] = [];
+  const zeros: number[] = [];
+  const path: [node: number, left: number, slot: number][] = [];
+
+  const visit = (node: number, slots: number): void => {
+    const feature = forest.feature[node]!;
+    if (feature < 0) {
+      leafNode.push(node);
+      for (let s = 0; s < slots; s++) {
+        slotFeature.push(features[s]!);
+        if (withCovers) slotZero.push(zeros[s]!);
+      }
+      slotStart.push(slotFeature.length);
+      for (const [pathNodeIndex, left, slot] of path) {
+        pathNode.push(pathNodeIndex);
+        pathLeft.push(left);
+        pathSlot.push(slot);
+      }
+      pathStart.push(pathNode.length);
+      maxSlots = Math.max(maxSlots, slots);
+      return;
+    }
+    let slot = slotOf[feature]!;
+    const isNew = slot < 0;
+    if (isNew) {
+      slot = slots;
+      slotOf[feature] = slot;
+      features[slot] = feature;
+      zeros[slot] = 1;
+    }
+    clearMask[node] = slot < MASK_SLOTS ? ~(1 << slot) : -1;
+    for (const [child, left] of [
+      [forest.left[node]!, 1],
+      [forest.right[node]!, 0],
+    ] as const) {
+      const saved = zeros[slot]!;
+      if (withCovers) zeros[slot] = saved * (cover![child]! / cover![node]!);
+      path.push([node, left, slot]);
+      visit(child, isNew ? slots + 1 : slots);
+      path.pop();
+      zeros[slot] = saved;
+    }
+    if (isNew) slotOf[feature] = -1;
+  };
+
+  for (let t = 0; t < forest.nTrees; t++) {
+    leafStart[t] = leafNode.length;
+    visit(forest.treeStart[t]!, 0);
+  }
+  leafStart[forest.nTrees] = leafNode.length;
+  return {
+    leafStart,
+    leafNode: Int32Array.from(leafNode),
+    slotStart: Int32Array.from(slotStart),
+    slotFeature: Int32Array.from(slotFeature),
+    slotZero: Float64Array.from(slotZero),
+    clearMask,
+    pathStart: Int32Array.from(pathStart),
+    pathNode: Int32Array.from(pathNode),
+    pathLeft: Uint8Array.from(pathLeft),
+    pathSlot: Int32Array.from(pathSlot),
+    maxSlots,
+  };
+}
