@@ -52,7 +52,7 @@ export interface LeafWeights {
   weights: number[];
 }
 
-const NOT_LEAF = 'LEAF';
+const LEAF = 'LEAF';
 /** Mode → [comparison, whether ONNX's true branch is the comparison's `left`, whether NaN satisfies it]. */
 const MODES: Record<string, readonly [number, boolean, boolean]> = {
   BRANCH_LT: [OP_LT, true, false],
@@ -85,28 +85,39 @@ export function buildForest(
   const trees = indexTrees(nodes, fail);
   const leafValue = sumLeafWeights(nodes, leaves, trees, leafScale, fail);
 
-  const total = nodes.treeIds.length;
-  const forest: Forest = {
+  const layout: Layout = {
+    feature: [],
+    threshold: [],
+    op: [],
+    nanLeft: [],
+    left: [],
+    right: [],
+    value: [],
+    cover: [],
+  };
+  const treeStart = new Int32Array(trees.length + 1);
+  trees.forEach((tree, t) => {
+    treeStart[t] = layout.feature.length;
+    layOutTree(layout, tree, nodes, leafValue, nFeatures, fail);
+  });
+  treeStart[trees.length] = layout.feature.length;
+  return {
     nTrees: trees.length,
     nFeatures,
-    treeStart: new Int32Array(trees.length + 1),
-    feature: new Int32Array(total),
-    threshold: new Float64Array(total),
-    op: new Uint8Array(total),
-    nanLeft: new Uint8Array(total),
-    left: new Int32Array(total),
-    right: new Int32Array(total),
-    value: new Float64Array(total),
-    cover: nodes.hitrates.length > 0 ? new Float64Array(total) : null,
+    treeStart,
+    feature: Int32Array.from(layout.feature),
+    threshold: Float64Array.from(layout.threshold),
+    op: Uint8Array.from(layout.op),
+    nanLeft: Uint8Array.from(layout.nanLeft),
+    left: Int32Array.from(layout.left),
+    right: Int32Array.from(layout.right),
+    value: Float64Array.from(layout.value),
+    cover: nodes.hitrates.length > 0 ? Float64Array.from(layout.cover) : null,
   };
-  let next = 0;
-  trees.forEach((tree, t) => {
-    forest.treeStart[t] = next;
-    next = layOutTree(forest, tree, nodes, leafValue, next, fail);
-  });
-  forest.treeStart[trees.length] = next;
-  return forest;
 }
+
+/** The forest's arrays while trees are laid out (their final size is known only once shared subtrees are copied). */
+type Layout = { [K in keyof Omit<Forest, 'nTrees' | 'nFeatures' | 'treeStart'>]: number[] };
 
 function checkLengths(nodes: EnsembleNodes, fail: (problem: string) => never): void {
   const n = nodes.treeIds.length;
@@ -167,98 +178,81 @@ function sumLeafWeights(
     const position = treeById.get(treeId)?.byNodeId.get(nodeId);
     if (position === undefined)
       fail(`a leaf weight refers to tree ${treeId} node ${nodeId}, which does not exist`);
-    if (nodes.modes[position] !== NOT_LEAF) {
-      fail(`tree ${treeId} node ${nodeId} carries a leaf weight but is a ${nodes.modes[position]} node`);
-    }
+    // onnxruntime ignores weights on branch nodes (old onnxmltools versions wrote some), and so must we.
+    if (nodes.modes[position] !== LEAF) return;
     values.set(position, (values.get(position) ?? 0) + weight * scale);
   });
   return values;
 }
 
-/** Checks that a tree's nodes form one tree and writes it in preorder from `start`; returns the next free index. */
+/** Bound on a forest's nodes once shared subtrees are copied, against a pathological file. */
+const MAX_NODES = 50_000_000;
+
+/**
+ * Appends a tree in preorder. Like onnxruntime, the tree starts at its first listed node and every node must be
+ * reachable from there. A node reached from two parents (LightGBM's converter writes a categorical split as a
+ * chain of BRANCH_EQ nodes sharing their true child) is copied under each, which leaves the function unchanged
+ * and gives a plain tree.
+ */
 function layOutTree(
-  forest: Forest,
+  layout: Layout,
   tree: TreeIndex,
   nodes: EnsembleNodes,
   leafValue: Map<number, number>,
-  start: number,
+  nFeatures: number,
   fail: (problem: string) => never,
-): number {
+): void {
   const where = (position: number) => `tree ${tree.id} node ${nodes.nodeIds[position]}`;
-  const parents = new Map<number, number>();
-  const children = new Map<number, [number, number]>();
-  for (const position of tree.positions) {
+  const child = (position: number, label: string, childId: number): number => {
+    const found = tree.byNodeId.get(childId);
+    if (found === undefined) fail(`${where(position)}: its ${label} child, node ${childId}, does not exist`);
+    return found;
+  };
+  const reached = new Set<number>();
+  const onPath = new Set<number>();
+  const emit = (position: number): number => {
+    if (onPath.has(position)) fail(`${where(position)} leads back to itself: the nodes form a cycle`);
+    const index = layout.feature.length;
+    if (index >= MAX_NODES) fail(`more than ${MAX_NODES} nodes once shared subtrees are copied`);
+    reached.add(position);
     const mode = nodes.modes[position]!;
-    if (mode === NOT_LEAF) continue;
+    layout.cover.push(nodes.hitrates[position] ?? 0);
+    layout.left.push(-1);
+    layout.right.push(-1);
+    if (mode === LEAF) {
+      layout.feature.push(-1);
+      layout.threshold.push(0);
+      layout.op.push(0);
+      layout.nanLeft.push(0);
+      layout.value.push(leafValue.get(position) ?? 0);
+      return index;
+    }
     const spec = MODES[mode];
     if (!spec) fail(`${where(position)}: branch mode ${mode} is not supported`);
-    const pair: number[] = [];
-    for (const [label, childId] of [
-      ['true', nodes.trueIds[position]!],
-      ['false', nodes.falseIds[position]!],
-    ] as const) {
-      const child = tree.byNodeId.get(childId);
-      if (child === undefined)
-        fail(`${where(position)}: its ${label} child, node ${childId}, does not exist`);
-      if (parents.has(child)) {
-        fail(
-          `tree ${tree.id}: node ${childId} has two parents (nodes ${nodes.nodeIds[parents.get(child)!]} and ${nodes.nodeIds[position]}), so it is not a tree`,
-        );
-      }
-      parents.set(child, position);
-      pair.push(child);
+    const featureId = nodes.featureIds[position]!;
+    if (!Number.isInteger(featureId) || featureId < 0 || featureId >= nFeatures) {
+      fail(`${where(position)}: feature ${featureId} is outside the model's ${nFeatures} inputs`);
     }
-    children.set(position, [pair[0]!, pair[1]!]);
-  }
-  const roots = tree.positions.filter((position) => !parents.has(position));
-  if (roots.length === 0) fail(`tree ${tree.id}: every node has a parent, the nodes form a cycle`);
-  if (roots.length > 1) {
-    const ids = roots.map((position) => nodes.nodeIds[position]);
+    const [op, trueIsLeft, nanSatisfies] = spec;
+    const nanGoesTrue = nanSatisfies || nodes.missingTracksTrue[position] === 1;
+    const trueChild = child(position, 'true', nodes.trueIds[position]!);
+    const falseChild = child(position, 'false', nodes.falseIds[position]!);
+    layout.feature.push(featureId);
+    layout.threshold.push(nodes.values[position]!);
+    layout.op.push(op);
+    layout.nanLeft.push(nanGoesTrue === trueIsLeft ? 1 : 0);
+    layout.value.push(0);
+    onPath.add(position);
+    layout.left[index] = emit(trueIsLeft ? trueChild : falseChild);
+    layout.right[index] = emit(trueIsLeft ? falseChild : trueChild);
+    onPath.delete(position);
+    return index;
+  };
+  emit(tree.positions[0]!);
+  if (reached.size !== tree.positions.length) {
+    const cut = tree.positions.filter((position) => !reached.has(position)).map((p) => nodes.nodeIds[p]);
     fail(
-      `tree ${tree.id} has several roots (nodes ${ids.join(', ')}): some nodes are detached from the tree`,
+      `tree ${tree.id}: nodes ${cut.join(', ')} cannot be reached from its first node, ${nodes.nodeIds[tree.positions[0]!]}`,
     );
   }
-
-  let next = start;
-  const stack: [position: number, slot: number][] = [[roots[0]!, -1]];
-  const placed = new Map<number, number>();
-  while (stack.length > 0) {
-    const [position, parentSlot] = stack.pop()!;
-    const index = next++;
-    placed.set(position, index);
-    if (parentSlot >= 0) {
-      // The parent's left child is pushed last and so laid out right after it; its right child comes later.
-      if (forest.left[parentSlot] === -1) forest.left[parentSlot] = index;
-      else forest.right[parentSlot] = index;
-    }
-    if (forest.cover) forest.cover[index] = nodes.hitrates[position]!;
-    const pair = children.get(position);
-    if (!pair) {
-      forest.feature[index] = -1;
-      forest.left[index] = -1;
-      forest.right[index] = -1;
-      forest.value[index] = leafValue.get(position) ?? 0;
-      continue;
-    }
-    const featureId = nodes.featureIds[position]!;
-    if (!Number.isInteger(featureId) || featureId < 0 || featureId >= forest.nFeatures) {
-      fail(`${where(position)}: feature ${featureId} is outside the model's ${forest.nFeatures} inputs`);
-    }
-    const [op, trueIsLeft, nanSatisfies] = MODES[nodes.modes[position]!]!;
-    const nanGoesTrue = nanSatisfies || nodes.missingTracksTrue[position] === 1;
-    forest.feature[index] = featureId;
-    forest.threshold[index] = nodes.values[position]!;
-    forest.op[index] = op;
-    forest.nanLeft[index] = nanGoesTrue === trueIsLeft ? 1 : 0;
-    forest.left[index] = -1;
-    const [trueChild, falseChild] = pair;
-    const [leftChild, rightChild] = trueIsLeft ? [trueChild, falseChild] : [falseChild, trueChild];
-    stack.push([rightChild, index], [leftChild, index]);
-  }
-  if (placed.size !== tree.positions.length) {
-    // Every node has one parent and the root none, so nodes the root does not reach hang from a cycle.
-    const cut = tree.positions.filter((position) => !placed.has(position)).map((p) => nodes.nodeIds[p]);
-    fail(`tree ${tree.id}: nodes ${cut.join(', ')} form a cycle, cut off from the root`);
-  }
-  return next;
 }
