@@ -146,6 +146,8 @@ export interface RandomForestOptions {
   flatCovers?: boolean;
   /** Leaf values and base in multiples of 1/64, so that float32 sums of a few hundred are exact. */
   dyadic?: boolean;
+  /** One child of every split is a leaf: deep paths (many distinct features) without exponential size. */
+  chain?: boolean;
 }
 
 export function randomForest(seed: number, options: RandomForestOptions): ForestSpec {
@@ -160,8 +162,9 @@ export function randomForest(seed: number, options: RandomForestOptions): Forest
         cover: options.flatCovers ? 1 : Math.fround(0.25 + random() * 50),
       };
     }
-    const onTrue = grow(depth + 1);
-    const onFalse = grow(depth + 1);
+    const leafSide = options.chain ? (random() < 0.5 ? 0 : 1) : -1;
+    const onTrue = grow(leafSide === 0 ? options.maxDepth : depth + 1);
+    const onFalse = grow(leafSide === 1 ? options.maxDepth : depth + 1);
     return {
       kind: 'branch',
       mode: pick(modes),
