@@ -50,3 +50,29 @@ export function rowMajorSlice(matrix: FeatureMatrix, start: number, count: numbe
   }
   return out;
 }
+
+/**
+ * A column-major float32 matrix from row-major values (as the feature store returns them), keeping the rows
+ * `rowSubset` (all by default) in that order. Float32 halves the memory of the full matrix and loses nothing the
+ * model could use: it compares values in float32.
+ */
+export function columnMajorFromRows(
+  rowMajor: Float32Array | Float64Array,
+  featureNames: readonly string[],
+  rowSubset?: ArrayLike<number>,
+): FeatureMatrix {
+  const width = featureNames.length;
+  if (rowMajor.length % width !== 0) {
+    throw new Error(`${rowMajor.length} values do not make rows of ${width} features`);
+  }
+  const total = rowMajor.length / width;
+  const rows = rowSubset ? rowSubset.length : total;
+  const values = new Float32Array(rows * width);
+  for (let i = 0; i < rows; i++) {
+    const source = rowSubset ? rowSubset[i]! : i;
+    if (!(source >= 0 && source < total)) throw new Error(`row ${source} is outside the ${total} rows`);
+    const start = source * width;
+    for (let f = 0; f < width; f++) values[f * rows + i] = rowMajor[start + f]!;
+  }
+  return { rows, featureNames, values };
+}

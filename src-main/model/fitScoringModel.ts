@@ -27,7 +27,11 @@ export interface FitOptions {
   /** Seed of the folds; the booster's is params.seed (both default to 1). */
   seed?: number;
   costs?: CostWeights;
-  /** 'auto': Platt scaling when scale_pos_weight reweights the classes, none otherwise. */
+  /**
+   * 'auto': Platt scaling when scale_pos_weight reweights the classes or when the raw out-of-fold probabilities
+   * miss the observed rate by more than CALIBRATION_TOLERANCE in a decile (early stopping by AUC can stop before
+   * the probabilities are sharp), none otherwise.
+   */
   calibration?: 'auto' | 'platt' | 'none';
   threads?: number;
   onProgress?: (progress: FitProgress) => void;
@@ -57,6 +61,8 @@ export interface FitReport {
   foldAucMean: number;
   foldAucStd: number;
   calibration: PlattScaling;
+  /** Largest decile gap of the uncalibrated out-of-fold probabilities. */
+  rawCalibrationGap: number;
   /** On the out-of-fold probabilities as the model displays them (calibrated). */
   logLoss: number;
   brier: number;
@@ -115,11 +121,12 @@ export async function fitScoringModel(
           validAuc: info.validAuc,
         }),
     });
-    const calibrationMode = options.calibration ?? 'auto';
+    const mode = options.calibration ?? 'auto';
+    const raw = cv.oofMargins.map(sigmoid);
+    const rawGap = maxCalibrationGap(reliabilityTable(raw, labels));
+    const needed = params.scalePosWeight !== 1 || rawGap > CALIBRATION_TOLERANCE;
     const platt =
-      calibrationMode === 'platt' || (calibrationMode === 'auto' && params.scalePosWeight !== 1)
-        ? fitPlatt(cv.oofMargins, labels)
-        : IDENTITY_SCALING;
+      mode === 'platt' || (mode === 'auto' && needed) ? fitPlatt(cv.oofMargins, labels) : IDENTITY_SCALING;
     const oofProbabilities = cv.oofMargins.map((m) => sigmoid(platt.a * m + platt.b));
     const reliability = reliabilityTable(oofProbabilities, labels);
     const gap = maxCalibrationGap(reliability);
@@ -154,6 +161,7 @@ export async function fitScoringModel(
           foldAucs.reduce((s, a) => s + (a - mean) ** 2, 0) / Math.max(1, foldAucs.length - 1),
         ),
         calibration: platt,
+        rawCalibrationGap: rawGap,
         logLoss: logLoss(oofProbabilities, labels),
         brier: brierScore(oofProbabilities, labels),
         reliability,
