@@ -109,13 +109,7 @@ function plan(db: Database, marks: Record<string, SourceMark>, full: boolean): P
     SELECT a.SK_ID_CURR FROM application AS a
     WHERE ${kept} AND NOT EXISTS (SELECT 1 FROM client_features AS f WHERE f.SK_ID_CURR = a.SK_ID_CURR)`);
   const changed = db.prepare(`SELECT COUNT(*) FROM ${CLIENT_SET_TABLE}`).pluck().get() as number;
-  const gone = db
-    .prepare(
-      `SELECT COUNT(*) FROM client_features AS f WHERE NOT EXISTS (SELECT 1 FROM application AS a WHERE a.SK_ID_CURR = f.SK_ID_CURR)`,
-    )
-    .pluck()
-    .get() as number;
-  if (changed === 0 && gone === 0) return { mode: 'current', reason: 'no data added since the last run' };
+  if (changed === 0) return { mode: 'current', reason: 'no data added since the last run' };
   if (changed > INCREMENTAL_MAX_SHARE * marks.application!.rows)
     return { mode: 'full', reason: `${changed} clients changed: a full pass is faster` };
   return { mode: 'incremental', reason: `${changed} clients with added data` };

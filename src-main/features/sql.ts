@@ -145,6 +145,28 @@ function rawAggregate(agg: Agg, x: string, filter: string): string {
 }
 
 /**
+ * An aggregate of a one-hot dummy, from `k` rows at the level among `n` rows: one COUNT per level and row instead
+ * of a sum of 0/1 values per aggregate, with the same results (the variance of 0/1 values is k(n−k)/(n(n−1))).
+ */
+function levelAggregate(agg: Agg, k: string, n: string): string {
+  switch (agg) {
+    case 'MEAN':
+      return `(CAST(${k} AS REAL) / ${n})`;
+    case 'SUM':
+      return `(CASE WHEN ${n} > 0 THEN CAST(${k} AS REAL) END)`;
+    case 'MIN':
+      return `(CASE WHEN ${n} > 0 THEN ${k} = ${n} END)`;
+    case 'MAX':
+      return `(CASE WHEN ${n} > 0 THEN ${k} > 0 END)`;
+    case 'VAR':
+      return `(CASE WHEN ${n} > 1 THEN CAST(${k} * (${n} - ${k}) AS REAL) / (${n} * (${n} - 1)) END)`;
+    case 'SIZE':
+    case 'NUNIQUE':
+      throw new Error(`${agg} of a dummy is not in the recipe`);
+  }
+}
+
+/**
  * A history block: the recipe's aggregates of one table per client (`id`, then the block's features). The
  * filtered groups (ACTIVE_, APPROVED_, ...) are computed in the same pass with FILTER clauses; a client with no
  * row in such a group gets missing everywhere in it, as after the kernel's left join of the filtered frame.
@@ -156,23 +178,41 @@ export function historySql(block: Block, filter: ClientFilter): string {
   const devs = new Fragments('d');
   const blockFeatures = features.slice(block.start, block.end);
 
+  const whereSql = (where: GroupFilter) => `(t.${quoteIdent(where.column)} IS ${literal(where.level)})`;
+  // An input that is also summed: its mean is TOTAL / COUNT, the very value AVG gives, for one sum less.
+  const summed = new Set(
+    blockFeatures.filter((f) => f.agg === 'SUM' || f.agg === 'VAR').map((f) => groupKey(f)),
+  );
+
   const featureSql = (f: Feature): string => {
     const where = f.where ? ` FILTER (WHERE ${flags.alias(whereSql(f.where))})` : '';
     const rowsInGroup = f.where ? `agg.${aggs.alias(`COUNT(*)${where}`)}` : undefined;
     const agg = f.agg!;
     if (agg === 'SIZE') return emptyIsMissing(`agg.${aggs.alias(`COUNT(*)${where}`)}`);
     const x = inputs.alias(inputSql(f.input, 't'));
+    if (f.input.kind === 'level') {
+      const atLevel = f.where ? `${x} AND ${flags.alias(whereSql(f.where))}` : x;
+      return levelAggregate(
+        agg,
+        `agg.${aggs.alias(`COUNT(*) FILTER (WHERE ${atLevel})`)}`,
+        `agg.${aggs.alias(`COUNT(*)${where}`)}`,
+      );
+    }
+    const count = () => `agg.${aggs.alias(`COUNT(${x})${where}`)}`;
+    const mean = () =>
+      summed.has(groupKey(f))
+        ? `(agg.${aggs.alias(`TOTAL(${x})${where}`)} / ${count()})`
+        : `agg.${aggs.alias(`AVG(${x})${where}`)}`;
+    if (agg === 'MEAN') return mean();
     if (agg === 'VAR') {
-      const n = `agg.${aggs.alias(`COUNT(${x})${where}`)}`;
-      const mean = `agg.${aggs.alias(`AVG(${x})${where}`)}`;
+      const n = count();
       const low = `agg.${aggs.alias(`MIN(${x})${where}`)}`;
       const high = `agg.${aggs.alias(`MAX(${x})${where}`)}`;
-      const dev = `(src.${x} - ${mean})`;
-      const s = `dev.${devs.alias(`TOTAL(${dev})${where}`)}`;
-      const q = `dev.${devs.alias(`TOTAL(${dev} * ${dev})${where}`)}`;
-      // Deviations from the first pass's mean, corrected by their own sum (the "corrected two-pass" formula);
+      const deviation = `(src.${x} - ${mean()})`;
+      const squares = `dev.${devs.alias(`TOTAL(${deviation} * ${deviation})${where}`)}`;
+      // Two passes: squared deviations from the first pass's mean, which cannot cancel as Σx² − (Σx)²/n does;
       // a constant group is exactly 0, as pandas' Welford update gives.
-      return `(CASE WHEN ${n} < 2 THEN NULL WHEN ${low} = ${high} THEN 0.0 ELSE (${q} - ${s} * ${s} / ${n}) / (${n} - 1) END)`;
+      return `(CASE WHEN ${n} < 2 THEN NULL WHEN ${low} = ${high} THEN 0.0 ELSE ${squares} / (${n} - 1) END)`;
     }
     const value = `agg.${aggs.alias(rawAggregate(agg, `src.${x}`, where))}`;
     return agg === 'SUM' || agg === 'NUNIQUE' ? emptyIsMissing(value) : value;
@@ -181,7 +221,9 @@ export function historySql(block: Block, filter: ClientFilter): string {
       return rowsInGroup ? `(CASE WHEN ${rowsInGroup} > 0 THEN ${sql} END)` : sql;
     }
   };
-  const whereSql = (where: GroupFilter) => `(t.${quoteIdent(where.column)} IS ${literal(where.level)})`;
+  function groupKey(f: Feature): string {
+    return `${inputSql(f.input, 't')} ${f.where ? whereSql(f.where) : ''}`;
+  }
 
   const selected = blockFeatures.map((f) => `${featureSql(f)} AS ${quoteIdent(f.name)}`);
   const table = quoteIdent(block.table);
@@ -193,7 +235,11 @@ export function historySql(block: Block, filter: ClientFilter): string {
     const detailAggs = detail.outputs.map((o) => {
       if (o.kind !== 'detail' || o.agg === 'VAR') throw new Error('a detail output is a one-pass aggregate');
       const x = o.input.kind === 'row' ? '' : inputSql(o.input, 'd');
-      return `${rawAggregate(o.agg, x, '')} AS ${quoteIdent(inputName(o))}`;
+      const sql =
+        o.input.kind === 'level'
+          ? levelAggregate(o.agg, `COUNT(*) FILTER (WHERE ${x})`, 'COUNT(*)')
+          : rawAggregate(o.agg, x, '');
+      return `${sql} AS ${quoteIdent(inputName(o))}`;
     });
     const detailFilter =
       filter.kind === 'all'
