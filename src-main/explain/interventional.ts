@@ -2,7 +2,7 @@ import { buildLeafPaths, MASK_SLOTS, type LeafPaths } from './leafPaths.ts';
 import { TreeModelError } from './modelError.ts';
 import type { TreeModel } from './onnxTrees.ts';
 import { toComparisonPrecision } from './predict.ts';
-import { largestTree, traverseTree } from './traverse.ts';
+import { Traversal } from './traverse.ts';
 
 /**
  * Exact interventional TreeSHAP over a background sample (Lundberg et al. 2020): for each background row z, the
@@ -23,8 +23,7 @@ export class InterventionalShap {
   private readonly groupMask: Int32Array;
   /** Leaf value × share of the background with that mask. */
   private readonly groupWeight: Float64Array;
-  private readonly mask: Int32Array;
-  private readonly wentLeft: Uint8Array;
+  private readonly traversal: Traversal;
 
   constructor(model: TreeModel, background: Float64Array, rows: number) {
     const { forest } = model;
@@ -42,9 +41,7 @@ export class InterventionalShap {
       );
     }
     this.paths = paths;
-    const size = largestTree(forest);
-    this.mask = new Int32Array(size);
-    this.wentLeft = new Uint8Array(size);
+    this.traversal = new Traversal(forest, paths.clearMask);
 
     const nLeaves = paths.leafNode.length;
     const counts = Array.from({ length: nLeaves }, () => new Map<number, number>());
@@ -113,12 +110,13 @@ export class InterventionalShap {
    */
   private forEachLeaf(x: Float64Array, visit: (leaf: number, satisfied: number) => void): number {
     const { forest } = this.model;
-    const { leafStart, leafNode, slotStart, clearMask } = this.paths;
-    const { mask, wentLeft } = this;
+    const { leafStart, leafNode, slotStart } = this.paths;
+    const { traversal } = this;
+    const mask = traversal.mask;
     let sum = 0;
     for (let t = 0; t < forest.nTrees; t++) {
       const start = forest.treeStart[t]!;
-      traverseTree(forest, clearMask, t, x, mask, wentLeft);
+      traversal.run(t, x);
       for (let l = leafStart[t]!; l < leafStart[t + 1]!; l++) {
         const m = mask[leafNode[l]! - start]!;
         if (m < 0) sum += forest.value[leafNode[l]!]!;

@@ -1,7 +1,7 @@
 import { gaussLegendre, type Quadrature } from './gaussLegendre.ts';
-import { buildLeafPaths, type LeafPaths } from './leafPaths.ts';
+import { buildLeafPaths, MASK_SLOTS, type LeafPaths } from './leafPaths.ts';
 import type { TreeModel } from './onnxTrees.ts';
-import { largestTree, traverseTree } from './traverse.ts';
+import { Traversal } from './traverse.ts';
 
 export interface PathDependentOptions {
   /** Leaves testing more distinct features than this get no table (a table has 2^slots entries). */
@@ -10,7 +10,7 @@ export interface PathDependentOptions {
   maxTableEntries?: number;
 }
 
-const DEFAULT_MAX_TABLE_SLOTS = 12;
+const DEFAULT_MAX_TABLE_SLOTS = 10;
 const DEFAULT_MAX_TABLE_ENTRIES = 1 << 23;
 /** A table entry divides by the slot's zero fraction; below this the leaf takes the division-free route. */
 const SMALLEST_TABLE_ZERO = 1e-100;
@@ -40,11 +40,14 @@ export class PathDependentShap {
   private readonly tables: Float64Array;
   /** Per slot: (1 − z) / z, the factor turning H(A∖i) into feature i's share. */
   private readonly ratio: Float64Array;
-  private readonly quadratures: Quadrature[];
-  private readonly mask: Int32Array;
-  private readonly wentLeft: Uint8Array;
+  private readonly quadratures: (Quadrature & { restPowers: Float64Array })[];
+  private readonly traversal: Traversal;
   private readonly satisfied: Uint8Array;
-  private readonly integrand: Float64Array;
+  /** The satisfied slots of the leaf being integrated. */
+  private readonly inside: Int32Array;
+  private readonly factor: Float64Array;
+  private readonly prefix: Float64Array;
+  private readonly sum: Float64Array;
 
   constructor(model: TreeModel, options: PathDependentOptions = {}) {
     this.model = model;
@@ -102,14 +105,22 @@ export class PathDependentShap {
     this.tableLeaves = tableLeaves;
     this.tableEntries = entries;
 
-    this.quadratures = Array.from({ length: Math.ceil(paths.maxSlots / 2) + 1 }, (_, q) =>
-      gaussLegendre(Math.max(q, 1)),
-    );
-    const size = largestTree(forest);
-    this.mask = new Int32Array(size);
-    this.wentLeft = new Uint8Array(size);
+    this.quadratures = Array.from({ length: Math.ceil(paths.maxSlots / 2) + 1 }, (_, count) => {
+      const rule = gaussLegendre(Math.max(count, 1));
+      // (1 − t)^k at each point, for k up to the most slots a leaf has.
+      const restPowers = new Float64Array(rule.nodes.length * (paths.maxSlots + 1));
+      rule.nodes.forEach((t, q) => {
+        for (let k = 0; k <= paths.maxSlots; k++) restPowers[q * (paths.maxSlots + 1) + k] = (1 - t) ** k;
+      });
+      return { ...rule, restPowers };
+    });
+    this.traversal = new Traversal(forest, paths.clearMask);
     this.satisfied = new Uint8Array(paths.maxSlots);
-    this.integrand = new Float64Array(this.quadratures.length);
+    this.inside = new Int32Array(paths.maxSlots);
+    const points = Math.ceil(paths.maxSlots / 2);
+    this.factor = new Float64Array(points * paths.maxSlots);
+    this.prefix = new Float64Array(points * paths.maxSlots);
+    this.sum = new Float64Array(paths.maxSlots);
   }
 
   /**
@@ -118,13 +129,14 @@ export class PathDependentShap {
    */
   explainRow(x: Float64Array, phi: Float64Array): number {
     const { forest } = this.model;
-    const { leafStart, leafNode, slotStart, slotFeature, clearMask } = this.paths;
-    const { mask, wentLeft, tableStart, tables, ratio } = this;
+    const { leafStart, leafNode, slotStart, slotFeature } = this.paths;
+    const { traversal, tableStart, tables, ratio } = this;
+    const mask = traversal.mask;
     const value = forest.value;
     let margin = this.model.base;
     for (let t = 0; t < forest.nTrees; t++) {
       const start = forest.treeStart[t]!;
-      traverseTree(forest, clearMask, t, x, mask, wentLeft);
+      traversal.run(t, x);
       for (let l = leafStart[t]!; l < leafStart[t + 1]!; l++) {
         const node = leafNode[l]!;
         const m = mask[node - start]!;
@@ -133,58 +145,86 @@ export class PathDependentShap {
         const d = slotStart[l + 1]! - s0;
         const offset = tableStart[l]!;
         if (offset < 0) {
-          if (d > 0) this.integrateLeaf(l, start, phi);
+          if (d > 0) this.integrateLeaf(l, start, m, phi);
           continue;
         }
+        // Branch-free: whether the row satisfies a slot is a coin flip the branch predictor would lose.
         const a = m & ((1 << d) - 1);
-        const outside = tables[offset + a]!;
         for (let i = 0; i < d; i++) {
-          const bit = 1 << i;
-          if (a & bit) phi[slotFeature[s0 + i]!]! += ratio[s0 + i]! * tables[offset + (a ^ bit)]!;
-          else phi[slotFeature[s0 + i]!]! -= outside;
+          const inside = (a >>> i) & 1;
+          const coefficient = inside * (ratio[s0 + i]! + 1) - 1;
+          phi[slotFeature[s0 + i]!]! += coefficient * tables[offset + (a ^ ((1 << i) & -inside))]!;
         }
       }
     }
     return margin;
   }
 
-  /** A leaf without a table: the same contributions by quadrature of the integral form. */
-  private integrateLeaf(l: number, start: number, phi: Float64Array): void {
-    const { slotStart, slotFeature, slotZero, pathStart, pathNode, pathLeft, pathSlot, leafNode } =
-      this.paths;
-    const { satisfied, wentLeft, integrand } = this;
+  /**
+   * A leaf without a table: the same contributions by quadrature. With A the satisfied slots, a = |A| and
+   * Zc = Π_{j ∉ A} z_j, the integrand's unsatisfied factors are all (1 − t) z_j, so
+   *   i ∈ A: v (1 − z_i) Zc ∫ (1 − t)^(d−a) Π_{j ∈ A∖i} (t + (1 − t) z_j) dt
+   *   i ∉ A: −v Zc ∫ (1 − t)^(d−a−1) Π_{j ∈ A} (t + (1 − t) z_j) dt, the same for every such i,
+   * and the products over A∖i come from prefix and suffix products: O(a · d) per leaf, no division that could
+   * meet a zero, every term positive.
+   */
+  private integrateLeaf(l: number, start: number, m: number, phi: Float64Array): void {
+    const { slotStart, slotFeature, slotZero, leafNode } = this.paths;
+    const { satisfied, inside, factor, prefix, sum } = this;
     const s0 = slotStart[l]!;
     const d = slotStart[l + 1]! - s0;
-    satisfied.fill(1, 0, d);
-    for (let p = pathStart[l]!; p < pathStart[l + 1]!; p++) {
-      if (wentLeft[pathNode[p]! - start] !== pathLeft[p]) satisfied[pathSlot[p]!] = 0;
-    }
+    if (d <= MASK_SLOTS) for (let i = 0; i < d; i++) satisfied[i] = (m >>> i) & 1;
+    else this.satisfiedFromPath(l, start);
+    // Branch-free, like the table path.
     let a = 0;
     let outsideZero = 1;
     for (let i = 0; i < d; i++) {
-      if (satisfied[i]) a++;
-      else outsideZero *= slotZero[s0 + i]!;
-    }
-    const { nodes, weights } = this.quadratures[Math.ceil(d / 2)]!;
-    const points = nodes.length;
-    for (let q = 0; q < points; q++) {
-      const t = nodes[q]!;
-      let product = weights[q]! * (1 - t) ** (d - a);
-      for (let i = 0; i < d; i++) if (satisfied[i]) product *= t + (1 - t) * slotZero[s0 + i]!;
-      integrand[q] = product;
+      const sat = satisfied[i]!;
+      inside[a] = i;
+      a += sat;
+      outsideZero *= sat + (1 - sat) * slotZero[s0 + i]!;
     }
     const scale = this.model.forest.value[leafNode[l]!]! * outsideZero;
+    if (scale === 0) return;
+    const { nodes, weights, restPowers } = this.quadratures[Math.ceil(d / 2)]!;
+    const points = nodes.length;
+    const stride = this.paths.maxSlots + 1;
     let withAll = 0;
-    if (a < d) for (let q = 0; q < points; q++) withAll += integrand[q]! / (1 - nodes[q]!);
-    for (let i = 0; i < d; i++) {
-      const z = slotZero[s0 + i]!;
-      if (!satisfied[i]) {
-        phi[slotFeature[s0 + i]!]! -= scale * withAll;
-        continue;
+    for (let k = 0; k < a; k++) sum[k] = 0;
+    for (let q = 0; q < points; q++) {
+      const t = nodes[q]!;
+      const rest = 1 - t;
+      let product = weights[q]! * restPowers[q * stride + d - a]!;
+      for (let k = 0, at = q * a; k < a; k++, at++) {
+        const f = t + rest * slotZero[s0 + inside[k]!]!;
+        prefix[at] = product;
+        factor[at] = f;
+        product *= f;
       }
-      let without = 0;
-      for (let q = 0; q < points; q++) without += integrand[q]! / (nodes[q]! + (1 - nodes[q]!) * z);
-      phi[slotFeature[s0 + i]!]! += scale * (1 - z) * without;
+      withAll += product / rest;
+      let suffix = 1;
+      for (let k = a - 1, at = q * a + a - 1; k >= 0; k--, at--) {
+        sum[k] = sum[k]! + prefix[at]! * suffix;
+        suffix *= factor[at]!;
+      }
+    }
+    for (let k = 0; k < a; k++) {
+      const i = inside[k]!;
+      phi[slotFeature[s0 + i]!]! += scale * (1 - slotZero[s0 + i]!) * sum[k]!;
+    }
+    if (a === d) return;
+    const outside = scale * withAll;
+    for (let i = 0; i < d; i++) phi[slotFeature[s0 + i]!]! -= (1 - satisfied[i]!) * outside;
+  }
+
+  /** Which of a leaf's slots the row satisfies, from the sides it took on the path (for slots beyond a mask). */
+  private satisfiedFromPath(l: number, start: number): void {
+    const { slotStart, pathStart, pathNode, pathLeft, pathSlot } = this.paths;
+    const { satisfied } = this;
+    const wentLeft = this.traversal.wentLeft;
+    satisfied.fill(1, 0, slotStart[l + 1]! - slotStart[l]!);
+    for (let p = pathStart[l]!; p < pathStart[l + 1]!; p++) {
+      if (wentLeft[pathNode[p]! - start] !== pathLeft[p]) satisfied[pathSlot[p]!] = 0;
     }
   }
 }

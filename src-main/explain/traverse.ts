@@ -5,42 +5,51 @@ import { goesLeft } from './predict.ts';
 const REACHED_OFF = 0x7fffffff;
 
 /**
- * One row through one tree, every branch node visited once (preorder puts a parent before its children): for each
- * node (indexed from the tree's first node) the mask of path slots the row satisfies, sign bit set when the row
- * reaches it, and for each branch node whether the row goes left.
+ * Runs one row through one tree at a time, visiting every branch node once (preorder puts a parent before its
+ * children): for each node, indexed from the tree's first node, the mask of path slots the row satisfies (sign
+ * bit set when the row reaches the node), and for each branch node whether the row goes left.
  */
-export function traverseTree(
-  forest: Forest,
-  clearMask: Int32Array,
-  tree: number,
-  x: Float64Array,
-  mask: Int32Array,
-  wentLeft: Uint8Array,
-): void {
-  const { feature, left, right } = forest;
-  const start = forest.treeStart[tree]!;
-  const end = forest.treeStart[tree + 1]!;
-  mask[0] = -1;
-  for (let n = start; n < end; n++) {
-    const f = feature[n]!;
-    if (f < 0) continue;
-    const m = mask[n - start]!;
-    const off = m & clearMask[n]! & REACHED_OFF;
-    if (goesLeft(forest, n, x[f]!)) {
-      wentLeft[n - start] = 1;
-      mask[left[n]! - start] = m;
-      mask[right[n]! - start] = off;
-    } else {
-      wentLeft[n - start] = 0;
-      mask[left[n]! - start] = off;
-      mask[right[n]! - start] = m;
+export class Traversal {
+  readonly mask: Int32Array;
+  readonly wentLeft: Uint8Array;
+  /** Branch nodes of tree t are branchNode[branchStart[t] .. branchStart[t + 1]). */
+  private readonly branchStart: Int32Array;
+  private readonly branchNode: Int32Array;
+
+  constructor(
+    private readonly forest: Forest,
+    private readonly clearMask: Int32Array,
+  ) {
+    let size = 0;
+    const branches: number[] = [];
+    this.branchStart = new Int32Array(forest.nTrees + 1);
+    for (let t = 0; t < forest.nTrees; t++) {
+      this.branchStart[t] = branches.length;
+      size = Math.max(size, forest.treeStart[t + 1]! - forest.treeStart[t]!);
+      for (let n = forest.treeStart[t]!; n < forest.treeStart[t + 1]!; n++)
+        if (forest.feature[n]! >= 0) branches.push(n);
+    }
+    this.branchStart[forest.nTrees] = branches.length;
+    this.branchNode = Int32Array.from(branches);
+    this.mask = new Int32Array(size);
+    this.wentLeft = new Uint8Array(size);
+  }
+
+  run(tree: number, x: Float64Array): void {
+    const { forest, clearMask, mask, wentLeft, branchNode } = this;
+    const { feature, left, right } = forest;
+    const start = forest.treeStart[tree]!;
+    mask[0] = -1;
+    for (let b = this.branchStart[tree]!; b < this.branchStart[tree + 1]!; b++) {
+      const n = branchNode[b]!;
+      // Branch-free: the side a row takes is unpredictable, and a mispredicted branch costs more than both sides.
+      const side = goesLeft(forest, n, x[feature[n]!]!) ? 1 : 0;
+      const m = mask[n - start]!;
+      const off = m & clearMask[n]! & REACHED_OFF;
+      const flip = (m ^ off) & (side - 1);
+      mask[left[n]! - start] = m ^ flip;
+      mask[right[n]! - start] = off ^ flip;
+      wentLeft[n - start] = side;
     }
   }
-}
-
-export function largestTree(forest: Forest): number {
-  let size = 0;
-  for (let t = 0; t < forest.nTrees; t++)
-    size = Math.max(size, forest.treeStart[t + 1]! - forest.treeStart[t]!);
-  return size;
 }
