@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemoDataCommand } from './commands/demoData.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 import { registerFeaturesCommand } from './commands/features.ts';
 import { registerImportCommand } from './commands/import.ts';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerDemoDataCommand(program);
   registerImportCommand(program);
   registerFeaturesCommand(program);
+  registerExplainCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
