@@ -3,7 +3,7 @@ import { readCsvFile } from '../data/csv/readCsvFile.ts';
 import { InputError, layoutColumns, readRecord, type ColumnLayout } from './csvColumns.ts';
 import type { ShapBatch, ShapMethod } from './explainer.ts';
 import { readOnnxTrees } from './onnxTrees.ts';
-import { openShapRunner, type ShapRunner } from './shapPool.ts';
+import { openShapRunner } from './shapPool.ts';
 
 export interface ExplainCsvOptions {
   modelFile: string;
