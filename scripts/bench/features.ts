@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClientBase } from '../../src-main/data/clientBase.ts';
@@ -25,24 +25,25 @@ const { values: args } = parseArgs({
   },
 });
 const repo = resolve(import.meta.dirname, '../..');
-const work = mkdtempSync(join(tmpdir(), 'bench-features-'));
+const work = args.db ? undefined : mkdtempSync(join(tmpdir(), 'bench-features-'));
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 let dbPath = args.db;
 if (!dbPath) {
-  const csv = join(work, 'csv');
+  const csv = join(work!, 'csv');
   console.log(`Generating and importing a demo base of ${args.clients} clients in ${work} ...`);
   execFileSync(
     process.execPath,
     [join(repo, 'bin/scoring-desk.js'), 'demo-data', '--clients', args.clients, '--seed', '1', '--out', csv],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  dbPath = join(work, 'base.sqlite');
+  dbPath = join(work!, 'base.sqlite');
   await importCsvFolder({ dir: csv, dbPath });
 }
 
 const db = openClientBase(dbPath);
 console.log(`\nBatch: every client of ${dbPath}`);
+const cpu0 = process.cpuUsage();
 const summary = await computeFeatures(db, {
   full: true,
   ...(args.workers ? { workers: Number(args.workers) } : {}),
@@ -57,6 +58,10 @@ for (const b of summary.blocks) {
 }
 report += row(['storing', '', summary.written, seconds(summary.writeMs), '']);
 process.stdout.write(report);
+const cpu = process.cpuUsage(cpu0);
+console.log(
+  `CPU time (every thread): ${seconds((cpu.user + cpu.system) / 1000)} s; machine load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+);
 console.log(
   `total ${seconds(summary.elapsedMs)} s for ${summary.written} clients, ${sourceRows} source rows (${Math.round(sourceRows / (summary.elapsedMs / 1000))} rows/s)`,
 );
@@ -91,5 +96,5 @@ timings('edited application', (id) =>
 db.close();
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 
-if (args.keep || args.db) console.log(args.db ? '' : `\nKept: ${work}`);
-else rmSync(work, { recursive: true, force: true });
+if (work && args.keep) console.log(`\nKept: ${work}`);
+else if (work) rmSync(work, { recursive: true, force: true });

@@ -50,6 +50,27 @@ export const migrations: Migration[] = [
       ) STRICT`);
     },
   },
+  {
+    version: 3,
+    description: 'client_features keeps one vector per feature block, NULL for a block without rows',
+    up(db) {
+      // Vectors of the version 2 layout are dropped: the next `scoring-desk features` recomputes them.
+      db.exec('DROP TABLE client_features');
+      db.exec('DELETE FROM feature_set');
+      // Little-endian Float64Array per block in the recipe's order, NaN = missing; a client without rows in a
+      // history table has NULL there, which reads back as a block of NaN.
+      db.exec(`CREATE TABLE client_features (
+        SK_ID_CURR INTEGER PRIMARY KEY,
+        TARGET INTEGER,
+        application BLOB NOT NULL,
+        bureau BLOB,
+        previous BLOB,
+        pos BLOB,
+        installments BLOB,
+        creditCard BLOB
+      ) STRICT`);
+    },
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

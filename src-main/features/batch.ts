@@ -8,12 +8,18 @@ import { scratchTable } from './blockPass.ts';
 import type { BlockJob, BlockReply, BlockRequest } from './blockPassMessages.ts';
 import { applicationBlock, blocks, recipe, type Block } from './recipe.ts';
 import { CLIENT_SET_TABLE } from './sql.ts';
-import { featureFingerprint, readFeatureSet, vectorBlob, writeFeatureSet, type SourceMark } from './store.ts';
+import {
+  blockColumns,
+  featureFingerprint,
+  readFeatureSet,
+  writeFeatureSet,
+  type SourceMark,
+} from './store.ts';
 
 /**
  * The batch: materialises the features of every client of the base into `client_features`, or, when the
  * stored features are current, of the clients whose data was added since (docs/features.md, "Incremental").
- * Each block is one pass over its table on a worker thread; the block vectors are then concatenated per client.
+ * Each block is one pass over its table on a worker thread, into a scratch file; the block vectors are then stored.
  */
 
 export interface BlockTiming {
@@ -199,23 +205,19 @@ async function runBlocks(
   );
 }
 
-/**
- * Concatenates each client's block vectors into its stored vector, in SQL: `||` joins the bytes of two blobs
- * (as text, which CAST turns back into the same bytes), and a block without a row for the client is all NaN.
- */
+/** Stores each client's block vectors, straight from the scratch tables; a block without a row stays NULL. */
 function storeVectors(db: Database, scratch: ScratchFiles): number {
   scratch.paths.forEach((path, i) => db.prepare(`ATTACH ? AS scratch${i}`).run(path));
   const table = (block: Block) => `scratch${scratch.holder.get(block.name)}.${scratchTable(block)}`;
   const history = blocks.filter((b) => b !== applicationBlock);
-  const missing = history.map((b) => vectorBlob(new Float64Array(b.end - b.start).fill(NaN)));
   return db
     .prepare(
-      `INSERT OR REPLACE INTO client_features (SK_ID_CURR, TARGET, vector)
-       SELECT a.id, a.target, CAST(a.v || ${history.map((_, i) => `COALESCE(h${i}.v, ?)`).join(' || ')} AS BLOB)
+      `INSERT OR REPLACE INTO client_features (SK_ID_CURR, TARGET, ${blockColumns})
+       SELECT a.id, a.target, a.v, ${history.map((_, i) => `h${i}.v`).join(', ')}
        FROM ${table(applicationBlock)} AS a
        ${history.map((b, i) => `LEFT JOIN ${table(b)} AS h${i} ON h${i}.id = a.id`).join('\n')}`,
     )
-    .run(...missing).changes;
+    .run().changes;
 }
 
 function detachScratch(db: Database, scratch: ScratchFiles): void {

@@ -9,7 +9,7 @@ import { vectorBlob } from './store.ts';
 /**
  * One block of the batch: its statement (the one that also serves a single client) read over the filtered
  * clients, each row packed into a Float64Array and written to a scratch database, keyed by client. Blocks run
- * on worker threads, each with its own connections; the scratch tables are then concatenated into the vectors.
+ * on worker threads, each with its own connections; the scratch tables are then copied into `client_features`.
  */
 
 export function scratchTable(block: Block): string {

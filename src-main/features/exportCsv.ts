@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { featureNames } from './recipe.ts';
-import { assertCurrentFeatures } from './store.ts';
+import { assertCurrentFeatures, blockColumns, readStoredBlocks } from './store.ts';
 
 /** Level names hold commas ("Spouse, partner"): such header fields are quoted (RFC 4180). */
 function csvField(text: string): string {
@@ -20,15 +20,16 @@ export function exportFeaturesCsv(db: Database, path: string): number {
   const partial = `${path}.partial`;
   const fd = openSync(partial, 'w');
   const vector = new Float64Array(featureNames.length);
-  const bytes = new Uint8Array(vector.buffer);
   let rows = 0;
   try {
     let chunk = ['SK_ID_CURR', 'TARGET', ...featureNames].map(csvField).join(',') + '\n';
     const select = db
-      .prepare('SELECT SK_ID_CURR, TARGET, vector FROM client_features ORDER BY SK_ID_CURR')
+      .prepare(`SELECT SK_ID_CURR, TARGET, ${blockColumns} FROM client_features ORDER BY SK_ID_CURR`)
       .raw(true);
-    for (const [id, target, blob] of select.iterate() as Iterable<[number, number | null, Buffer]>) {
-      bytes.set(blob);
+    for (const [id, target, ...blobs] of select.iterate() as Iterable<
+      [number, number | null, ...(Buffer | null)[]]
+    >) {
+      readStoredBlocks(blobs, vector, 0);
       let line = `${id},${target ?? ''}`;
       for (let k = 0; k < vector.length; k++) {
         const value = vector[k]!;

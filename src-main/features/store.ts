@@ -1,11 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { quoteIdent } from '../data/schema.ts';
 import { blocks, featureNames } from './recipe.ts';
 import { applicationSql, historySql } from './sql.ts';
 
 /**
- * The stored features: `client_features` holds one Float64Array per client (NaN = missing) in the order of the
- * feature set recorded in `feature_set`. Loading the training matrix is then one copy per client.
+ * The stored features: `client_features` holds, per client, one Float64Array per block (NaN = missing), in the
+ * order of the feature set recorded in `feature_set`. Loading the training matrix is then a few copies per client
+ * (docs/features.md, "Storage").
  */
 
 /** Changes whenever a feature name, its order or its SQL changes: stored vectors of another fingerprint are stale. */
@@ -69,23 +71,40 @@ export function vectorBlob(vector: Float64Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
-/** Copies a stored vector into `target` at `offset` (whole vectors, in feature order). */
-function copyVector(blob: Buffer, target: Float64Array, offset: number): void {
-  if (blob.byteLength !== featureNames.length * 8)
-    throw new StaleFeaturesError(
-      `a stored feature vector has ${blob.byteLength / 8} values, not ${featureNames.length}`,
-    );
-  new Uint8Array(target.buffer, target.byteOffset + offset * 8, blob.byteLength).set(blob);
+/** The `client_features` columns holding the block vectors, in vector order. */
+export const blockColumns: string = blocks.map((b) => quoteIdent(b.name)).join(', ');
+
+/**
+ * Copies one client's stored block vectors (`blobs`, in block order) into `target` at `offset`; a NULL block
+ * (no row in that table) becomes NaN.
+ */
+export function readStoredBlocks(blobs: (Buffer | null)[], target: Float64Array, offset: number): void {
+  blocks.forEach((block, i) => {
+    const blob = blobs[i];
+    const at = offset + block.start;
+    const width = block.end - block.start;
+    if (blob === null || blob === undefined) {
+      target.fill(NaN, at, at + width);
+      return;
+    }
+    if (blob.byteLength !== width * 8)
+      throw new StaleFeaturesError(
+        `a stored ${block.name} vector has ${blob.byteLength / 8} values, not ${width}`,
+      );
+    new Uint8Array(target.buffer, target.byteOffset + at * 8, blob.byteLength).set(blob);
+  });
 }
 
 /** The stored vector of one client, or undefined when none is stored. */
 export function storedClientFeatures(db: Database, clientId: number): Float64Array | undefined {
   assertCurrentFeatures(db);
-  const blob = db.prepare('SELECT vector FROM client_features WHERE SK_ID_CURR = ?').pluck().get(clientId) as
-    Buffer | undefined;
-  if (!blob) return undefined;
+  const blobs = db
+    .prepare(`SELECT ${blockColumns} FROM client_features WHERE SK_ID_CURR = ?`)
+    .raw(true)
+    .get(clientId) as (Buffer | null)[] | undefined;
+  if (!blobs) return undefined;
   const vector = new Float64Array(featureNames.length);
-  copyVector(blob, vector, 0);
+  readStoredBlocks(blobs, vector, 0);
   return vector;
 }
 
@@ -100,25 +119,28 @@ export interface FeatureMatrix {
 
 /** Every stored vector, by increasing SK_ID_CURR: the training (and scoring) matrix. */
 export function loadFeatureMatrix(db: Database): FeatureMatrix {
-  assertCurrentFeatures(db);
-  const count = db.prepare('SELECT COUNT(*) FROM client_features').pluck().get() as number;
-  const width = featureNames.length;
-  const matrix: FeatureMatrix = {
-    ids: new Float64Array(count),
-    target: new Float64Array(count),
-    values: new Float64Array(count * width),
-    names: featureNames,
-  };
-  let row = 0;
-  const select = db
-    .prepare('SELECT SK_ID_CURR, TARGET, vector FROM client_features ORDER BY SK_ID_CURR')
-    .raw(true);
-  for (const [id, target, blob] of select.iterate() as Iterable<[number, number | null, Buffer]>) {
-    if (row === count) break;
-    matrix.ids[row] = id;
-    matrix.target[row] = target ?? NaN;
-    copyVector(blob, matrix.values, row * width);
-    row++;
-  }
-  return matrix;
+  return db.transaction(() => {
+    assertCurrentFeatures(db);
+    const count = db.prepare('SELECT COUNT(*) FROM client_features').pluck().get() as number;
+    const width = featureNames.length;
+    const matrix: FeatureMatrix = {
+      ids: new Float64Array(count),
+      target: new Float64Array(count),
+      values: new Float64Array(count * width),
+      names: featureNames,
+    };
+    const select = db
+      .prepare(`SELECT SK_ID_CURR, TARGET, ${blockColumns} FROM client_features ORDER BY SK_ID_CURR`)
+      .raw(true);
+    let row = 0;
+    for (const [id, target, ...blobs] of select.iterate() as Iterable<
+      [number, number | null, ...(Buffer | null)[]]
+    >) {
+      matrix.ids[row] = id;
+      matrix.target[row] = target ?? NaN;
+      readStoredBlocks(blobs, matrix.values, row * width);
+      row++;
+    }
+    return matrix;
+  })();
 }

@@ -9,15 +9,10 @@ import {
 } from '../../../src-main/features/client.ts';
 import { applicationBlock, featureIndex, featureNames } from '../../../src-main/features/recipe.ts';
 import { loadFeatureMatrix, storedClientFeatures } from '../../../src-main/features/store.ts';
-import { demoBase, sampleBase } from './helpers.ts';
+import { demoBase, differences, sampleBase } from './helpers.ts';
 
-/** Same value, NaN included: the batch and the single client must agree bit for bit. */
 function sameBits(a: Float64Array, b: Float64Array): string[] {
-  const differing: string[] = [];
-  for (let k = 0; k < a.length; k++) {
-    if (!Object.is(a[k], b[k])) differing.push(`${featureNames[k]}: ${a[k]} vs ${b[k]}`);
-  }
-  return differing;
+  return differences(a, b, featureNames);
 }
 
 const bases: { name: string; db: ClientBase }[] = [];

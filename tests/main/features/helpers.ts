@@ -86,3 +86,21 @@ export async function sampleBase(): Promise<string> {
   await importCsvFolder({ dir: SAMPLE, dbPath: path });
   return path;
 }
+
+/**
+ * The features where two vectors differ, NaN equal to NaN: an empty list means bit-for-bit equal values.
+ * (A plain loop: deep equality of large typed arrays is far too slow in the test runner.)
+ */
+export function differences(
+  a: Float64Array,
+  b: Float64Array,
+  names: readonly string[],
+  offset = 0,
+): string[] {
+  const found: string[] = [];
+  if (a.length !== b.length) return [`lengths ${a.length} and ${b.length}`];
+  for (let k = 0; k < a.length && found.length < 10; k++) {
+    if (!Object.is(a[k], b[k])) found.push(`${names[(offset + k) % names.length]}: ${a[k]} vs ${b[k]}`);
+  }
+  return found;
+}
