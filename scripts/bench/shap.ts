@@ -14,7 +14,6 @@ import onnxProto from 'onnx-proto';
 import { Explainer, type ExplainerOptions } from '../../src-main/explain/explainer.ts';
 import { readOnnxTrees } from '../../src-main/explain/onnxTrees.ts';
 import { PathDependentShap } from '../../src-main/explain/pathDependent.ts';
-import { toComparisonPrecision } from '../../src-main/explain/predict.ts';
 import { openShapRunner } from '../../src-main/explain/shapPool.ts';
 
 const { values: args } = parseArgs({
