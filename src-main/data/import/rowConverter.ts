@@ -1,5 +1,5 @@
 import type { ColumnSpec, FileSpec, TableSpec } from '../schema.ts';
-import type { CellBatch } from './cellBatch.ts';
+import { type CellBatch, NULL_CODE, UNKNOWN_CODE } from './cellBatch.ts';
 
 export class ImportError extends Error {
   override name = 'ImportError';
@@ -156,7 +156,7 @@ export class RowConverter {
   private readonly kinds: Int8Array;
   private readonly notNull: Uint8Array;
   private readonly ranged: Uint8Array;
-  private readonly levelSets: (Set<string> | undefined)[];
+  private readonly levelCodes: (Map<string, number> | undefined)[];
 
   constructor(private readonly layout: FileLayout) {
     this.columns = layout.table.columns;
@@ -165,7 +165,9 @@ export class RowConverter {
     );
     this.notNull = Uint8Array.from(this.columns, (c) => (c.notNull ? 1 : 0));
     this.ranged = Uint8Array.from(this.columns, (c) => (c.min !== undefined || c.max !== undefined ? 1 : 0));
-    this.levelSets = this.columns.map((c) => (c.levels ? new Set(c.levels) : undefined));
+    this.levelCodes = this.columns.map((c) =>
+      c.levels ? new Map(c.levels.map((l, i) => [l, i])) : undefined,
+    );
   }
 
   /**
@@ -180,7 +182,7 @@ export class RowConverter {
     }
     const sourceIndex = layout.sourceIndex;
     const width = kinds.length;
-    const { numbers, texts, textSlots } = batch;
+    const { numbers, codes, textSlots } = batch;
     const numberBase = batch.rowCount * width;
     const textBase = batch.rowCount * batch.textWidth;
     // Unknown levels are counted only once the row is known to be kept: the summary reports them as kept.
@@ -196,13 +198,20 @@ export class RowConverter {
             warned: false,
           };
         }
-        if (kind === KIND_CATEGORY) texts[textBase + textSlots[k]!] = null;
+        if (kind === KIND_CATEGORY) codes[textBase + textSlots[k]!] = NULL_CODE;
         else numbers[numberBase + k] = NaN;
         continue;
       }
       if (kind === KIND_CATEGORY) {
-        if (!this.levelSets[k]!.has(text)) (unknownAt ??= []).push(k);
-        texts[textBase + textSlots[k]!] = text;
+        const cell = textBase + textSlots[k]!;
+        const code = this.levelCodes[k]!.get(text);
+        if (code === undefined) {
+          (unknownAt ??= []).push(k);
+          codes[cell] = UNKNOWN_CODE;
+          batch.unknownTexts.set(cell, text);
+        } else {
+          codes[cell] = code;
+        }
         continue;
       }
       const value = parseDecimal(text);

@@ -41,6 +41,7 @@ try {
     post({ type: 'batch', batch, lines: lineArray, rejects, warnedRows, rowsRead, bytesRead, totalBytes }, [
       lineArray.buffer,
       batch.numbers.buffer,
+      batch.codes.buffer,
     ]);
     batch = createCellBatch(match.table, job.batchRows);
     lines = [];

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { quoteIdent, type TableSpec } from '../schema.ts';
-import type { CellBatch } from './cellBatch.ts';
+import { type CellBatch, levelText } from './cellBatch.ts';
 
 /** Rows per INSERT statement: one N-API call per 32 rows halves the cost of a row-at-a-time loop. */
 const ROWS_PER_STATEMENT = 32;
@@ -11,9 +11,11 @@ export class TableWriter {
   private readonly many: Statement;
   private readonly one: Statement;
   private readonly params: (number | string | null)[];
+  private readonly levels: (readonly string[] | undefined)[];
 
   constructor(db: Database, table: TableSpec) {
     this.width = table.columns.length;
+    this.levels = table.columns.map((c) => c.levels);
     const columns = table.columns.map((c) => quoteIdent(c.name)).join(', ');
     const tuple = `(${Array.from({ length: this.width }, () => '?').join(', ')})`;
     const insert = `INSERT INTO ${quoteIdent(table.name)} (${columns}) VALUES `;
@@ -25,7 +27,7 @@ export class TableWriter {
   /** Writes the batch's rows whose index passes `keep` (all rows when undefined); returns how many. */
   write(batch: CellBatch, keep?: (row: number) => boolean): number {
     const { width, params } = this;
-    const { numbers, texts, textSlots, textWidth } = batch;
+    const { numbers, textSlots, textWidth } = batch;
     let filled = 0;
     let written = 0;
     for (let row = 0; row < batch.rowCount; row++) {
@@ -36,7 +38,7 @@ export class TableWriter {
       for (let k = 0; k < width; k++) {
         const slot = textSlots[k]!;
         if (slot >= 0) {
-          params[at + k] = texts[textBase + slot]!;
+          params[at + k] = levelText(batch, this.levels[k]!, textBase + slot);
         } else {
           const value = numbers[numberBase + k]!;
           params[at + k] = value === value ? value : null;
