@@ -120,7 +120,7 @@ export class PathDependentShap {
     const points = Math.ceil(paths.maxSlots / 2);
     this.factor = new Float64Array(points * paths.maxSlots);
     this.prefix = new Float64Array(points * paths.maxSlots);
-    this.sum = new Float64Array(paths.maxSlots);
+    this.sum = new Float64Array(paths.maxSlots + 1);
   }
 
   /**
@@ -173,13 +173,13 @@ export class PathDependentShap {
     const { satisfied, inside, factor, prefix, sum } = this;
     const s0 = slotStart[l]!;
     const d = slotStart[l + 1]! - s0;
-    if (d <= MASK_SLOTS) for (let i = 0; i < d; i++) satisfied[i] = (m >>> i) & 1;
-    else this.satisfiedFromPath(l, start);
+    if (d > MASK_SLOTS) this.satisfiedFromPath(l, start);
     // Branch-free, like the table path.
     let a = 0;
     let outsideZero = 1;
     for (let i = 0; i < d; i++) {
-      const sat = satisfied[i]!;
+      const sat = d <= MASK_SLOTS ? (m >>> i) & 1 : satisfied[i]!;
+      satisfied[i] = sat;
       inside[a] = i;
       a += sat;
       outsideZero *= sat + (1 - sat) * slotZero[s0 + i]!;
@@ -190,7 +190,7 @@ export class PathDependentShap {
     const points = nodes.length;
     const stride = this.paths.maxSlots + 1;
     let withAll = 0;
-    for (let k = 0; k < a; k++) sum[k] = 0;
+    for (let k = 0; k <= a; k++) sum[k] = 0;
     for (let q = 0; q < points; q++) {
       const t = nodes[q]!;
       const rest = 1 - t;
@@ -208,13 +208,13 @@ export class PathDependentShap {
         suffix *= factor[at]!;
       }
     }
-    for (let k = 0; k < a; k++) {
-      const i = inside[k]!;
-      phi[slotFeature[s0 + i]!]! += scale * (1 - slotZero[s0 + i]!) * sum[k]!;
-    }
-    if (a === d) return;
     const outside = scale * withAll;
-    for (let i = 0; i < d; i++) phi[slotFeature[s0 + i]!]! -= (1 - satisfied[i]!) * outside;
+    for (let i = 0, k = 0; i < d; i++) {
+      const sat = satisfied[i]!;
+      // sum[k] is only used when the slot is satisfied; otherwise it is multiplied by 0.
+      phi[slotFeature[s0 + i]!]! += sat * scale * (1 - slotZero[s0 + i]!) * sum[k]! - (1 - sat) * outside;
+      k += sat;
+    }
   }
 
   /** Which of a leaf's slots the row satisfies, from the sides it took on the path (for slots beyond a mask). */
