@@ -199,6 +199,27 @@ describe('files as other converters write them, read as onnxruntime reads them',
     expect(Array.from(await runOnnxruntime(bytes, rows))).toEqual([5, 5, -1, -1]);
   });
 
+  it('reads double thresholds and weights (_as_tensor) of a double-input model, compared in double', async () => {
+    const spec = randomForest(12, { nFeatures: 3, nTrees: 4, maxDepth: 4, dyadic: true });
+    const rows = randomRows(13, 30, 3);
+    const bytes = encodeForest(spec, {
+      operator: 'TreeEnsembleRegressor',
+      inputType: 'double',
+      edit: (a) => {
+        // A hair above the grid values rows take: rounding to float32 would put rows back on the threshold.
+        a.nodes_values_as_tensor = (a.nodes_values as number[]).map((t) => t + 1e-12);
+        a.target_weights_as_tensor = a.target_weights as number[];
+        delete a.nodes_values;
+        delete a.target_weights;
+      },
+    });
+    const model = parseOnnxTrees('double.onnx', bytes);
+    expect(model.float32Inputs).toBe(false);
+    const theirs = Array.from(await runOnnxruntime(bytes, rows, true));
+    expect(margins(bytes, rows)).toEqual(theirs);
+    expect(theirs).not.toEqual(rows.map((row) => specMargin(spec, row)));
+  });
+
   it('ignores a weight on a branch node (old onnxmltools)', async () => {
     const spec = randomForest(8, { nFeatures: 2, nTrees: 3, maxDepth: 3, splitChance: 1, dyadic: true });
     const bytes = encodeForest(spec, {

@@ -5,6 +5,7 @@ import { AdditivityError, Explainer, type ExplainerOptions } from '../../../src-
 import { parseOnnxTrees, readOnnxTrees } from '../../../src-main/explain/onnxTrees.ts';
 import { readCsvNumbers } from './support/csv.ts';
 import {
+  MODES,
   bruteForceShapley,
   interventionalValue,
   pathDependentValue,
@@ -12,6 +13,7 @@ import {
   randomRows,
   specMargin,
   type ForestSpec,
+  type Mode,
 } from './support/forestSpec.ts';
 import { encodeForest } from './support/onnxModel.ts';
 
@@ -165,6 +167,70 @@ describe('interventional TreeSHAP equals the Shapley values of the interventiona
       { numRuns: 60 },
     );
   });
+});
+
+describe('hand-built trees: one split on x0 at 0.5, for each branch mode and missing-value rule', () => {
+  // Which side each of the rows 0.25, 0.5, 0.75, NaN takes (true = the mode's true branch), per the ONNX definition.
+  const sides: Record<Mode, boolean[]> = {
+    BRANCH_LEQ: [true, true, false],
+    BRANCH_LT: [true, false, false],
+    BRANCH_GTE: [false, true, true],
+    BRANCH_GT: [false, false, true],
+    BRANCH_EQ: [false, true, false],
+    BRANCH_NEQ: [true, false, true],
+  };
+  const rows = [
+    [0.25, 7],
+    [0.5, 7],
+    [0.75, 7],
+    [NaN, 7],
+  ];
+  for (const mode of MODES) {
+    for (const tracks of [false, true]) {
+      it(`${mode}, missing_value_tracks_true=${Number(tracks)}`, () => {
+        const spec: ForestSpec = {
+          nFeatures: 2,
+          base: 0.5,
+          trees: [
+            {
+              kind: 'branch',
+              mode,
+              feature: 0,
+              threshold: 0.5,
+              missingTracksTrue: tracks,
+              cover: 4,
+              onTrue: { kind: 'leaf', value: 2, cover: 1 },
+              onFalse: { kind: 'leaf', value: -1, cover: 3 },
+            },
+          ],
+        };
+        const goesTrue = [...sides[mode], tracks || mode === 'BRANCH_NEQ'];
+        // Path-dependent: the expectation weighs the leaves 1:3; all of the difference is x0's.
+        const expected = 0.5 + (2 * 1 + -1 * 3) / 4;
+        const batch = explainRows(new Explainer(parseOnnxTrees('split.onnx', encodeForest(spec))), rows);
+        goesTrue.forEach((side, r) => {
+          const margin = 0.5 + (side ? 2 : -1);
+          expect(batch.margins[r]).toBe(margin);
+          expect(batch.shap[r * 3]).toBeCloseTo(margin - expected, 14);
+          expect(batch.shap[r * 3 + 1]).toBe(0);
+          expect(batch.shap[r * 3 + 2]).toBeCloseTo(expected, 14);
+        });
+        // Interventional against the row 0.25 (or NaN): x0 gets the difference between the two leaves reached.
+        for (const z of [0.25, NaN]) {
+          const zTrue = goesTrue[z === 0.25 ? 0 : 3]!;
+          const background = { values: Float64Array.from([z, 0]), rows: 1 };
+          const versus = explainRows(
+            new Explainer(parseOnnxTrees('split.onnx', encodeForest(spec)), { background }),
+            rows,
+          );
+          goesTrue.forEach((side, r) => {
+            expect(versus.shap[r * 3]).toBe((side ? 2 : -1) - (zTrue ? 2 : -1));
+            expect(versus.shap[r * 3 + 2]).toBe(0.5 + (zTrue ? 2 : -1));
+          });
+        }
+      });
+    }
+  }
 });
 
 describe('choosing the method', () => {

@@ -154,6 +154,14 @@ function tensorInfo(
 
 function attribute(name: string, value: Attributes[string]): onnxProto.onnx.IAttributeProto {
   const { AttributeType } = onnx.AttributeProto;
+  if (name.endsWith('_as_tensor')) {
+    const values = value as number[];
+    return {
+      name,
+      type: AttributeType.TENSOR,
+      t: { dataType: 11, dims: [values.length], doubleData: values },
+    };
+  }
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: Buffer.from(value) };
   if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
   if (value.length > 0 && typeof value[0] === 'string') {
