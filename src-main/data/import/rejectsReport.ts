@@ -1,4 +1,5 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Reject } from './rowConverter.ts';
 
 function csvField(value: string | number): string {
@@ -14,6 +15,7 @@ export class RejectsReport {
   private pending: string[] = [];
 
   constructor(readonly path: string) {
+    removeStaleReports(path);
     this.tmpPath = `${path}.${process.pid}.tmp`;
     this.fd = openSync(this.tmpPath, 'w');
     writeSync(this.fd, 'file,line,column,value,reason\n');
@@ -41,5 +43,13 @@ export class RejectsReport {
   private flush(): void {
     if (this.pending.length > 0) writeSync(this.fd, this.pending.join(''));
     this.pending = [];
+  }
+}
+
+/** Reports of imports killed mid-way were never renamed into place: they hold nothing of value. */
+function removeStaleReports(path: string): void {
+  const stale = new RegExp(`^${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.tmp$`);
+  for (const name of readdirSync(dirname(path))) {
+    if (stale.test(name)) rmSync(join(dirname(path), name), { force: true });
   }
 }

@@ -69,7 +69,7 @@ describe('a new client base', () => {
     expect(existsSync(path)).toBe(true);
   });
 
-  it('has the seven Home Credit tables and the import log, nothing else', () => {
+  it('has the seven Home Credit tables and the import log (later migrations add their own)', () => {
     const names = db
       .prepare(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -77,7 +77,7 @@ describe('a new client base', () => {
       .pluck()
       .all() as string[];
     expect(tables.map((t) => t.name)).toHaveLength(7);
-    expect(names).toEqual([...tables.map((t) => t.name), 'import_run'].sort());
+    expect(names).toEqual(expect.arrayContaining([...tables.map((t) => t.name), 'import_run']));
   });
 
   it.each(tables.map((t) => [t.name, t] as const))(
@@ -205,7 +205,9 @@ describe('opening an existing client base', () => {
     const other = new Database(path);
     other.exec('CREATE TABLE bureau (x TEXT)');
     other.close();
-    expect(() => openClientBase(path)).toThrow(/foreign.*cannot bring the client base to schema version 1.*bureau/);
+    expect(() => openClientBase(path)).toThrow(
+      /foreign.*cannot bring the client base to schema version 1.*bureau/,
+    );
     const check = new Database(path, { readonly: true });
     try {
       expect(check.pragma('user_version', { simple: true })).toBe(0);

@@ -442,23 +442,24 @@ describe('atomicity', () => {
       .columns.map((c) => c.name)
       .join(',');
     const lines = [header];
-    for (let i = 0; i < 400_000; i++)
+    for (let i = 0; i < 1_500_000; i++) {
       lines.push(
         `${1_000_000 + (i >> 3)},${100_002 + (i >> 5)},1,${(i & 7) + 1},-${i % 3000},-${i % 2990},1000.5,1000.5`,
       );
+    }
     writeFileSync(join(dir, 'installments_payments.csv'), lines.join('\n'));
 
     const child = spawn(process.execPath, [join(REPO, 'bin/scoring-desk.js'), 'import', dir, '--db', db], {
       stdio: 'ignore',
     });
     const baseDir = join(db, '..');
-    const tmpGrown = () =>
-      readdirSync(baseDir).some(
-        (f) => f.endsWith('.tmp') && f.includes('.import-') && statSync(join(baseDir, f)).size > 1_000_000,
-      );
-    const deadline = Date.now() + 30_000;
-    while (!tmpGrown() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(tmpGrown()).toBe(true);
+    // The working copy appears once the import has started loading; the load of 1.5 M rows lasts seconds.
+    const working = () => readdirSync(baseDir).some((f) => f.endsWith('.tmp') && f.includes('.import-'));
+    const deadline = Date.now() + 60_000;
+    while (!working() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(working()).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(child.exitCode, 'the import was still running when killed').toBeNull();
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 
@@ -473,7 +474,7 @@ describe('atomicity', () => {
       dbPath: db,
     });
     expect(tableSummary(summary, 'application').imported).toBe(10);
-    expect(readdirSync(baseDir).filter((f) => f.includes('.import-'))).toEqual([]);
+    expect(readdirSync(baseDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('refuses a base file that is not a database, leaving it as it was', async () => {
