@@ -1,4 +1,5 @@
 import { quoteIdent, tableSpec } from '../data/schema.ts';
+import { VAR_SAMP } from './varSamp.ts';
 import {
   applicationBlock,
   features,
@@ -17,7 +18,8 @@ import {
  * training and serving cannot drift apart.
  *
  * pandas semantics kept here (docs/features.md): SUM is TOTAL (0 over all-missing values, NULL when the group
- * has no row), VAR is the sample variance by two passes, a division by zero is missing (pandas gives ±inf/NaN).
+ * has no row), VAR is `var_samp` (pandas' own one-pass update, see varSamp.ts), a division by zero is missing
+ * (pandas gives ±inf/NaN).
  */
 
 export type ClientFilter =
@@ -103,8 +105,8 @@ export function boundApplicationSql(): string {
 }
 
 /**
- * Collects the distinct SQL fragments one statement computes, so that a mean needed by a MEAN feature and by a
- * VAR feature is computed once.
+ * Collects the distinct SQL fragments one statement computes, so that an aggregate several features need (a
+ * group's row count, a total shared by a SUM and a MEAN) is computed once.
  */
 class Fragments {
   private readonly byText = new Map<string, string>();
@@ -140,7 +142,7 @@ function rawAggregate(agg: Agg, x: string, filter: string): string {
     case 'NUNIQUE':
       return `COUNT(DISTINCT ${x})${filter}`;
     case 'VAR':
-      throw new Error('VAR takes two passes');
+      return `${VAR_SAMP}(${x})${filter}`;
   }
 }
 
@@ -175,14 +177,11 @@ export function historySql(block: Block, filter: ClientFilter): string {
   const inputs = new Fragments('x');
   const flags = new Fragments('w');
   const aggs = new Fragments('a');
-  const devs = new Fragments('d');
   const blockFeatures = features.slice(block.start, block.end);
 
   const whereSql = (where: GroupFilter) => `(t.${quoteIdent(where.column)} IS ${literal(where.level)})`;
   // An input that is also summed: its mean is TOTAL / COUNT, the very value AVG gives, for one sum less.
-  const summed = new Set(
-    blockFeatures.filter((f) => f.agg === 'SUM' || f.agg === 'VAR').map((f) => groupKey(f)),
-  );
+  const summed = new Set(blockFeatures.filter((f) => f.agg === 'SUM').map((f) => groupKey(f)));
 
   const featureSql = (f: Feature): string => {
     const where = f.where ? ` FILTER (WHERE ${flags.alias(whereSql(f.where))})` : '';
@@ -198,22 +197,8 @@ export function historySql(block: Block, filter: ClientFilter): string {
         `agg.${aggs.alias(`COUNT(*)${where}`)}`,
       );
     }
-    const count = () => `agg.${aggs.alias(`COUNT(${x})${where}`)}`;
-    const mean = () =>
-      summed.has(groupKey(f))
-        ? `(agg.${aggs.alias(`TOTAL(${x})${where}`)} / ${count()})`
-        : `agg.${aggs.alias(`AVG(${x})${where}`)}`;
-    if (agg === 'MEAN') return mean();
-    if (agg === 'VAR') {
-      const n = count();
-      const low = `agg.${aggs.alias(`MIN(${x})${where}`)}`;
-      const high = `agg.${aggs.alias(`MAX(${x})${where}`)}`;
-      const deviation = `(src.${x} - ${mean()})`;
-      const squares = `dev.${devs.alias(`TOTAL(${deviation} * ${deviation})${where}`)}`;
-      // Two passes: squared deviations from the first pass's mean, which cannot cancel as Σx² − (Σx)²/n does;
-      // a constant group is exactly 0, as pandas' Welford update gives.
-      return `(CASE WHEN ${n} < 2 THEN NULL WHEN ${low} = ${high} THEN 0.0 ELSE ${squares} / (${n} - 1) END)`;
-    }
+    if (agg === 'MEAN' && summed.has(groupKey(f)))
+      return `(agg.${aggs.alias(`TOTAL(${x})${where}`)} / agg.${aggs.alias(`COUNT(${x})${where}`)})`;
     const value = `agg.${aggs.alias(rawAggregate(agg, `src.${x}`, where))}`;
     return agg === 'SUM' || agg === 'NUNIQUE' ? emptyIsMissing(value) : value;
 
@@ -233,7 +218,7 @@ export function historySql(block: Block, filter: ClientFilter): string {
     const { detail } = block;
     const key = quoteIdent(detail.key);
     const detailAggs = detail.outputs.map((o) => {
-      if (o.kind !== 'detail' || o.agg === 'VAR') throw new Error('a detail output is a one-pass aggregate');
+      if (o.kind !== 'detail') throw new Error('a detail output is an aggregate');
       const x = o.input.kind === 'row' ? '' : inputSql(o.input, 'd');
       const sql =
         o.input.kind === 'level'
@@ -254,25 +239,17 @@ export function historySql(block: Block, filter: ClientFilter): string {
     join = ` LEFT JOIN detail ON detail.k = t.${key}`;
   }
   const flagSelect = flags.size > 0 ? `,\n    ${flags.select()}` : '';
-  ctes.push(`src AS NOT MATERIALIZED (
+  ctes.push(`src AS (
   SELECT t."SK_ID_CURR" AS id,
     ${inputs.select()}${flagSelect}
   FROM ${table} AS t${join}
   WHERE ${clientPredicate(filter, 't."SK_ID_CURR"')})`);
-  ctes.push(`agg AS MATERIALIZED (
+  ctes.push(`agg AS (
   SELECT src.id,
     ${aggs.select()}
   FROM src GROUP BY src.id)`);
-  let from = 'agg';
-  if (devs.size > 0) {
-    ctes.push(`dev AS (
-  SELECT src.id,
-    ${devs.select()}
-  FROM src JOIN agg ON agg.id = src.id GROUP BY src.id)`);
-    from = 'agg LEFT JOIN dev ON dev.id = agg.id';
-  }
   return `WITH ${ctes.join(',\n')}
 SELECT agg.id,
   ${selected.join(',\n  ')}
-FROM ${from}`;
+FROM agg`;
 }

@@ -2,16 +2,21 @@ import type { Database, Statement } from 'better-sqlite3';
 import { quoteIdent, tableSpec } from '../data/schema.ts';
 import { applicationBlock, type Block } from './recipe.ts';
 import { applicationSql, boundApplicationSql, historySql, type ClientFilter } from './sql.ts';
+import { registerVarSamp } from './varSamp.ts';
 
 /**
  * Prepared statements of the recipe, per connection: preparing the 795-feature SQL takes milliseconds, more
- * than running it for one client, so each connection prepares each statement once.
+ * than running it for one client, so each connection prepares each statement once (after registering the
+ * `var_samp` aggregate the statements use).
  */
 const cache = new WeakMap<Database, Map<string, Statement>>();
 
 function prepared(db: Database, key: string, sql: () => string): Statement {
   let statements = cache.get(db);
-  if (!statements) cache.set(db, (statements = new Map()));
+  if (!statements) {
+    registerVarSamp(db);
+    cache.set(db, (statements = new Map()));
+  }
   let statement = statements.get(key);
   if (!statement) {
     statement = db.prepare(sql()).raw(true);

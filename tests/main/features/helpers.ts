@@ -8,7 +8,7 @@ import { quoteIdent, tableSpec, type TableName } from '../../../src-main/data/sc
 import { clientFeatures } from '../../../src-main/features/client.ts';
 import { featureIndex } from '../../../src-main/features/recipe.ts';
 
-export const REPO = resolve(__dirname, '../../..');
+export const REPO = resolve(import.meta.dirname, '../../..');
 export const SAMPLE = resolve(REPO, '../shared/data/home-credit-sample');
 
 export type Row = Record<string, string | number | null>;
