@@ -166,7 +166,7 @@ describe('variances of the recipe, through the feature SQL', () => {
             rows.map((_, k) => -k),
           );
           for (const level of levels) {
-            const indicator = rows.map((r) => (r.status === level ? 1 : 0));
+            const indicator = rows.map((r): number => (r.status === level ? 1 : 0));
             expectVariance(f(`CC_NAME_CONTRACT_STATUS_${level ?? 'nan'}_VAR`), indicator);
             expect(f(`CC_NAME_CONTRACT_STATUS_${level ?? 'nan'}_MEAN`)).toBe(
               indicator.reduce((a, b) => a + b, 0) / rows.length,
