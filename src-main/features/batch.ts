@@ -274,6 +274,8 @@ export async function computeFeatures(
     writeFeatureSet(db, marks);
     summary.stored = db.prepare('SELECT COUNT(*) FROM client_features').pluck().get() as number;
     db.exec('COMMIT');
+    // A full run writes gigabytes through the write-ahead log: fold it back now rather than keep it around.
+    if (summary.written > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     summary.elapsedMs = performance.now() - started;
     return summary;
   } catch (error) {
