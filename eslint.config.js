@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'release', 'coverage', '.cache'] },
+  { ignores: ['.scratch-*/**', '.cache/**', 'node_modules', 'dist', 'release', 'coverage', '.cache'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
