@@ -1,4 +1,5 @@
 import { gaussLegendre, type Quadrature } from './gaussLegendre.ts';
+import { buildLeafTables } from './leafTables.ts';
 import { buildLeafPaths, MASK_SLOTS, type LeafPaths } from './leafPaths.ts';
 import type { TreeModel } from './onnxTrees.ts';
 import { Traversal } from './traverse.ts';
@@ -12,8 +13,6 @@ export interface PathDependentOptions {
 
 const DEFAULT_MAX_TABLE_SLOTS = 10;
 const DEFAULT_MAX_TABLE_ENTRIES = 1 << 23;
-/** A table entry divides by the slot's zero fraction; below this the leaf takes the division-free route. */
-const SMALLEST_TABLE_ZERO = 1e-100;
 
 /**
  * Exact path-dependent TreeSHAP (the values of Lundberg et al. 2018, Algorithm 2, as XGBoost's pred_contribs),
@@ -40,7 +39,7 @@ export class PathDependentShap {
   private readonly tables: Float64Array;
   /** Per slot: (1 − z) / z, the factor turning H(A∖i) into feature i's share. */
   private readonly ratio: Float64Array;
-  private readonly quadratures: (Quadrature & { restPowers: Float64Array })[];
+  private readonly quadratures: Quadrature[];
   private readonly traversal: Traversal;
   private readonly satisfied: Uint8Array;
   /** The satisfied slots of the leaf being integrated. */
@@ -66,54 +65,18 @@ export class PathDependentShap {
     }
     this.bias = bias;
 
-    const tabulable = (l: number, cap: number) => {
-      const slots = paths.slotStart[l + 1]! - paths.slotStart[l]!;
-      if (slots === 0 || slots > cap) return false;
-      for (let s = paths.slotStart[l]!; s < paths.slotStart[l + 1]!; s++)
-        if (zero[s]! < SMALLEST_TABLE_ZERO) return false;
-      return true;
-    };
-    const maxEntries = options.maxTableEntries ?? DEFAULT_MAX_TABLE_ENTRIES;
-    let cap = Math.min(options.maxTableSlots ?? DEFAULT_MAX_TABLE_SLOTS, paths.maxSlots);
-    let entries: number;
-    for (;;) {
-      entries = 0;
-      for (let l = 0; l < nLeaves; l++)
-        if (tabulable(l, cap)) entries += 2 ** (paths.slotStart[l + 1]! - paths.slotStart[l]!);
-      if (entries <= maxEntries || cap === 0) break;
-      cap--;
-    }
-    this.tableStart = new Int32Array(nLeaves).fill(-1);
-    this.tables = new Float64Array(entries);
-    const scratch = new Float64Array(2 ** cap * (cap + 1));
-    let next = 0;
-    let tableLeaves = 0;
-    for (let l = 0; l < nLeaves; l++) {
-      if (!tabulable(l, cap)) continue;
-      this.tableStart[l] = next;
-      const s0 = paths.slotStart[l]!;
-      const d = paths.slotStart[l + 1]! - s0;
-      fillTable(
-        forest.value[paths.leafNode[l]!]!,
-        zero.subarray(s0, s0 + d),
-        this.tables.subarray(next, next + 2 ** d),
-        scratch,
-      );
-      next += 2 ** d;
-      tableLeaves++;
-    }
-    this.tableLeaves = tableLeaves;
-    this.tableEntries = entries;
-
-    this.quadratures = Array.from({ length: Math.ceil(paths.maxSlots / 2) + 1 }, (_, count) => {
-      const rule = gaussLegendre(Math.max(count, 1));
-      // (1 − t)^k at each point, for k up to the most slots a leaf has.
-      const restPowers = new Float64Array(rule.nodes.length * (paths.maxSlots + 1));
-      rule.nodes.forEach((t, q) => {
-        for (let k = 0; k <= paths.maxSlots; k++) restPowers[q * (paths.maxSlots + 1) + k] = (1 - t) ** k;
-      });
-      return { ...rule, restPowers };
+    const tables = buildLeafTables(paths, forest.value, {
+      maxSlots: options.maxTableSlots ?? DEFAULT_MAX_TABLE_SLOTS,
+      maxEntries: options.maxTableEntries ?? DEFAULT_MAX_TABLE_ENTRIES,
     });
+    this.tableStart = tables.start;
+    this.tables = tables.values;
+    this.tableLeaves = tables.leaves;
+    this.tableEntries = tables.values.length;
+
+    this.quadratures = Array.from({ length: Math.ceil(paths.maxSlots / 2) + 1 }, (_, count) =>
+      gaussLegendre(Math.max(count, 1), paths.maxSlots),
+    );
     this.traversal = new Traversal(forest, paths.clearMask);
     this.satisfied = new Uint8Array(paths.maxSlots);
     this.inside = new Int32Array(paths.maxSlots);
@@ -186,15 +149,14 @@ export class PathDependentShap {
     }
     const scale = this.model.forest.value[leafNode[l]!]! * outsideZero;
     if (scale === 0) return;
-    const { nodes, weights, restPowers } = this.quadratures[Math.ceil(d / 2)]!;
+    const { nodes, weights, restPowers, powers } = this.quadratures[Math.ceil(d / 2)]!;
     const points = nodes.length;
-    const stride = this.paths.maxSlots + 1;
     let withAll = 0;
     for (let k = 0; k <= a; k++) sum[k] = 0;
     for (let q = 0; q < points; q++) {
       const t = nodes[q]!;
       const rest = 1 - t;
-      let product = weights[q]! * restPowers[q * stride + d - a]!;
+      let product = weights[q]! * restPowers[q * powers + d - a]!;
       for (let k = 0, at = q * a; k < a; k++, at++) {
         const f = t + rest * slotZero[s0 + inside[k]!]!;
         prefix[at] = product;
@@ -227,45 +189,4 @@ export class PathDependentShap {
       if (wentLeft[pathNode[p]! - start] !== pathLeft[p]) satisfied[pathSlot[p]!] = 0;
     }
   }
-}
-
-/**
- * H(B) for every subset B of a leaf's d slots (bit i of B = slot i): v · Π_{j ∉ B} z_j · Σ_k w(k) c_k(B), where
- * c_k(B) is the coefficient of t^k in Π_{j ∈ B} (t + z_j). The coefficients are built subset by subset, each from
- * the subset without its highest slot, so the whole table costs O(2^d · d).
- */
-function fillTable(value: number, zero: Float64Array, table: Float64Array, coefficients: Float64Array): void {
-  const d = zero.length;
-  const width = d + 1;
-  const shapley = new Float64Array(d);
-  for (let k = 0; k < d; k++) shapley[k] = 1 / (d * binomial(d - 1, k));
-  const size = 1 << d;
-  coefficients.fill(0, 0, size * width);
-  coefficients[0] = 1;
-  for (let b = 1; b < size; b++) {
-    const high = 31 - Math.clz32(b);
-    const from = (b ^ (1 << high)) * width;
-    const to = b * width;
-    const z = zero[high]!;
-    coefficients[to] = z * coefficients[from]!;
-    for (let k = 1; k <= d; k++)
-      coefficients[to + k] = coefficients[from + k - 1]! + z * coefficients[from + k]!;
-  }
-  // Π_{j ∉ B} z_j, from the full set down: B's product is that of B plus its lowest missing slot, times z there.
-  table[size - 1] = 1;
-  for (let b = size - 2; b >= 0; b--) {
-    const low = 31 - Math.clz32(~b & (b + 1));
-    table[b] = table[b | (1 << low)]! * zero[low]!;
-  }
-  for (let b = 0; b < size; b++) {
-    let sum = 0;
-    for (let k = 0; k < d; k++) sum += shapley[k]! * coefficients[b * width + k]!;
-    table[b] = value * table[b]! * sum;
-  }
-}
-
-function binomial(n: number, k: number): number {
-  let result = 1;
-  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i;
-  return result;
 }
