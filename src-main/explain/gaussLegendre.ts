@@ -8,8 +8,8 @@ export interface Quadrature {
 
 /**
  * Gauss–Legendre rule with `count` points on [0, 1], exact for polynomials of degree up to 2·count − 1, with the
- * powers of 1 − t up to `maxPower` at its points. Nodes by
- * Newton's method on the Legendre polynomial, which converges to full double precision in a few steps.
+ * powers of 1 − t up to `maxPower` at its points. Nodes by Newton's method on the Legendre polynomial, which
+ * converges to full double precision in a few steps.
  */
 export function gaussLegendre(count: number, maxPower: number): Quadrature {
   const nodes = new Float64Array(count);
