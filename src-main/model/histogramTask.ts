@@ -1,3 +1,4 @@
+import { MAX_VALUE_BINS } from './binning.ts';
 import {
   HIST_STRIDE,
   SPLIT_STRIDE,
@@ -46,6 +47,8 @@ const FEATURES_PER_CHUNK = 4;
 /** Columns where one bin holds at least this share of rows skip it while building (see buildFeatureHistogram). */
 const SKIP_DOMINANT_SHARE = 0.7;
 const ERROR_BYTES = 4096;
+/** This thread's working histograms for buildFeatureHistogram. */
+const scratch = new Float64Array(2 * (MAX_VALUE_BINS + 1) * HIST_STRIDE);
 
 /** The shareable description of a binned matrix and the buffers built around it; passed as workerData. */
 export interface SharedBuffers {
@@ -213,6 +216,7 @@ export function runChunks(s: SharedBuffers): void {
         sg,
         sh,
         sc,
+        scratch,
       );
       if (findSmall) findFeatureSplit(hist, small, k, sg, sh, sc, rules, splits, f * SPLIT_STRIDE);
       if (parentSlot < 0) continue;

@@ -40,6 +40,9 @@ export function leafValue(g: number, h: number, alpha: number, lambda: number): 
  * `orderedGh` holds the rows' gradient and hessian in the same order, so they are read sequentially. When
  * `skipBin` ≥ 0 that bin is left out of the loop and filled afterwards from the leaf totals, which saves most of
  * the work on columns dominated by one value or by missing values (LightGBM's most-frequent-bin trick).
+ * `scratch` (at least 2 × binCount × HIST_STRIDE values) holds two histograms, one for even and one for odd
+ * positions: consecutive rows often fall in the same bin, and alternating lets their additions overlap instead of
+ * waiting on each other.
  */
 export function buildFeatureHistogram(
   bins: Uint8Array,
@@ -55,16 +58,67 @@ export function buildFeatureHistogram(
   totalG: number,
   totalH: number,
   totalC: number,
+  scratch: Float64Array,
 ): void {
-  if (skipBin < 0) {
-    for (let i = begin; i < end; i++) {
-      const j = off + bins[columnStart + order[i]!]! * HIST_STRIDE;
-      hist[j] = hist[j]! + orderedGh[2 * i]!;
-      hist[j + 1] = hist[j + 1]! + orderedGh[2 * i + 1]!;
-      hist[j + 2] = hist[j + 2]! + 1;
-    }
+  const width = binCount * HIST_STRIDE;
+  if (skipBin < 0 && end - begin < 2 * width) {
+    // Few rows for many bins: clearing and merging two working histograms would cost more than it saves.
+    accumulateSkipping(bins, columnStart, order, orderedGh, begin, end, hist, off, -1);
     return;
   }
+  if (skipBin < 0) {
+    scratch.fill(0, 0, 2 * width);
+    accumulateAlternating(bins, columnStart, order, orderedGh, begin, end, scratch, width);
+    for (let j = 0; j < width; j++) hist[off + j] = hist[off + j]! + scratch[j]! + scratch[width + j]!;
+    return;
+  }
+  accumulateSkipping(bins, columnStart, order, orderedGh, begin, end, hist, off, skipBin);
+  let g = totalG;
+  let h = totalH;
+  let c = totalC;
+  for (let j = off; j < off + width; j += HIST_STRIDE) {
+    g -= hist[j]!;
+    h -= hist[j + 1]!;
+    c -= hist[j + 2]!;
+  }
+  const j = off + skipBin * HIST_STRIDE;
+  hist[j] = g;
+  hist[j + 1] = h;
+  hist[j + 2] = c;
+}
+
+// The hot loops live in functions of their own, with nothing after the loop: V8 compiles a long first call
+// on-stack, and code after the loop that had never run then deoptimises that code at every later call.
+
+function accumulateAlternating(
+  bins: Uint8Array,
+  columnStart: number,
+  order: Int32Array,
+  orderedGh: Float64Array,
+  begin: number,
+  end: number,
+  scratch: Float64Array,
+  width: number,
+): void {
+  for (let i = begin; i < end; i++) {
+    const j = (i & 1) * width + bins[columnStart + order[i]!]! * HIST_STRIDE;
+    scratch[j] = scratch[j]! + orderedGh[2 * i]!;
+    scratch[j + 1] = scratch[j + 1]! + orderedGh[2 * i + 1]!;
+    scratch[j + 2] = scratch[j + 2]! + 1;
+  }
+}
+
+function accumulateSkipping(
+  bins: Uint8Array,
+  columnStart: number,
+  order: Int32Array,
+  orderedGh: Float64Array,
+  begin: number,
+  end: number,
+  hist: Float64Array,
+  off: number,
+  skipBin: number,
+): void {
   for (let i = begin; i < end; i++) {
     const b = bins[columnStart + order[i]!]!;
     if (b !== skipBin) {
@@ -74,19 +128,6 @@ export function buildFeatureHistogram(
       hist[j + 2] = hist[j + 2]! + 1;
     }
   }
-  let g = totalG;
-  let h = totalH;
-  let c = totalC;
-  for (let b = 0; b < binCount; b++) {
-    const j = off + b * HIST_STRIDE;
-    g -= hist[j]!;
-    h -= hist[j + 1]!;
-    c -= hist[j + 2]!;
-  }
-  const j = off + skipBin * HIST_STRIDE;
-  hist[j] = g;
-  hist[j + 1] = h;
-  hist[j + 2] = c;
 }
 
 /**

@@ -178,11 +178,47 @@ describe('buildFeatureHistogram', () => {
     }
     return [g, h, end - begin] as const;
   };
+  const scratch = new Float64Array(2 * 6 * HIST_STRIDE);
   const build = (begin: number, end: number, skipBin: number) => {
     const hist = new Float64Array(6 * HIST_STRIDE);
-    buildFeatureHistogram(bins, 0, order, gh, begin, end, hist, 0, skipBin, 6, ...totals(begin, end));
+    buildFeatureHistogram(
+      bins,
+      0,
+      order,
+      gh,
+      begin,
+      end,
+      hist,
+      0,
+      skipBin,
+      6,
+      ...totals(begin, end),
+      scratch,
+    );
     return hist;
   };
+
+  const naive = (begin: number, end: number) => {
+    const hist = new Float64Array(6 * HIST_STRIDE);
+    for (let i = begin; i < end; i++) {
+      const j = bins[i]! * HIST_STRIDE;
+      hist[j] = hist[j]! + gh[2 * i]!;
+      hist[j + 1] = hist[j + 1]! + gh[2 * i + 1]!;
+      hist[j + 2] = hist[j + 2]! + 1;
+    }
+    return hist;
+  };
+
+  it('sums gradients, hessians and counts per bin, over many rows or few', () => {
+    for (const [begin, end] of [
+      [0, rows],
+      [3, 10],
+      [500, 501],
+    ] as const) {
+      const expected = naive(begin, end);
+      build(begin, end, -1).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 10));
+    }
+  });
 
   it('skipping the dominant bin gives the same histogram', () => {
     const direct = build(0, rows, -1);
