@@ -1,17 +1,13 @@
 export interface Quadrature {
   nodes: Float64Array;
   weights: Float64Array;
-  /** (1 − t)^k at point q is restPowers[q · powers + k], k from 0 to powers − 1. */
-  restPowers: Float64Array;
-  powers: number;
 }
 
 /**
- * Gauss–Legendre rule with `count` points on [0, 1], exact for polynomials of degree up to 2·count − 1, with the
- * powers of 1 − t up to `maxPower` at its points. Nodes by Newton's method on the Legendre polynomial, which
- * converges to full double precision in a few steps.
+ * Gauss–Legendre rule with `count` points on [0, 1], exact for polynomials of degree up to 2·count − 1. Nodes by
+ * Newton's method on the Legendre polynomial, which converges to full double precision in a few steps.
  */
-export function gaussLegendre(count: number, maxPower: number): Quadrature {
+export function gaussLegendre(count: number): Quadrature {
   const nodes = new Float64Array(count);
   const weights = new Float64Array(count);
   for (let i = 0; i < count; i++) {
@@ -33,10 +29,5 @@ export function gaussLegendre(count: number, maxPower: number): Quadrature {
     nodes[i] = (1 - x) / 2;
     weights[i] = 1 / ((1 - x * x) * derivative * derivative);
   }
-  const powers = maxPower + 1;
-  const restPowers = new Float64Array(count * powers);
-  nodes.forEach((t, q) => {
-    for (let k = 0; k < powers; k++) restPowers[q * powers + k] = (1 - t) ** k;
-  });
-  return { nodes, weights, restPowers, powers };
+  return { nodes, weights };
 }

@@ -23,11 +23,6 @@ export interface LeafPaths {
   slotZero: Float64Array;
   /** Per branch node: ~(1 << its slot), or -1 when the slot has no bit (slot ≥ MASK_SLOTS). */
   clearMask: Int32Array;
-  /** Branch nodes on leaf l's path are [pathStart[l], pathStart[l + 1]), with the side taken and their slot. */
-  pathStart: Int32Array;
-  pathNode: Int32Array;
-  pathLeft: Uint8Array;
-  pathSlot: Int32Array;
   maxSlots: number;
 }
 
@@ -40,16 +35,11 @@ export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
   const slotFeature: number[] = [];
   const slotZero: number[] = [];
   const clearMask = new Int32Array(forest.feature.length).fill(-1);
-  const pathStart: number[] = [0];
-  const pathNode: number[] = [];
-  const pathLeft: number[] = [];
-  const pathSlot: number[] = [];
   let maxSlots = 0;
 
   const slotOf = new Int32Array(forest.nFeatures).fill(-1);
   const features: number[] = [];
   const zeros: number[] = [];
-  const path: [node: number, left: number, slot: number][] = [];
 
   const visit = (node: number, slots: number): void => {
     const feature = forest.feature[node]!;
@@ -60,12 +50,6 @@ export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
         if (withCovers) slotZero.push(zeros[s]!);
       }
       slotStart.push(slotFeature.length);
-      for (const [pathNodeIndex, left, slot] of path) {
-        pathNode.push(pathNodeIndex);
-        pathLeft.push(left);
-        pathSlot.push(slot);
-      }
-      pathStart.push(pathNode.length);
       maxSlots = Math.max(maxSlots, slots);
       return;
     }
@@ -78,15 +62,10 @@ export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
       zeros[slot] = 1;
     }
     clearMask[node] = slot < MASK_SLOTS ? ~(1 << slot) : -1;
-    for (const [child, left] of [
-      [forest.left[node]!, 1],
-      [forest.right[node]!, 0],
-    ] as const) {
+    for (const child of [forest.left[node]!, forest.right[node]!]) {
       const saved = zeros[slot]!;
       if (withCovers) zeros[slot] = saved * (cover![child]! / cover![node]!);
-      path.push([node, left, slot]);
       visit(child, isNew ? slots + 1 : slots);
-      path.pop();
       zeros[slot] = saved;
     }
     if (isNew) slotOf[feature] = -1;
@@ -104,10 +83,6 @@ export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
     slotFeature: Int32Array.from(slotFeature),
     slotZero: Float64Array.from(slotZero),
     clearMask,
-    pathStart: Int32Array.from(pathStart),
-    pathNode: Int32Array.from(pathNode),
-    pathLeft: Uint8Array.from(pathLeft),
-    pathSlot: Int32Array.from(pathSlot),
     maxSlots,
   };
 }

@@ -1,62 +1,75 @@
 import type { LeafPaths } from './leafPaths.ts';
 
-/** A table entry divides by the slot's zero fraction; below this the leaf is left to the quadrature. */
+/** A table entry divides by the slot's zero fraction; a tree with a smaller one is left to the quadrature. */
 const SMALLEST_TABLE_ZERO = 1e-100;
 
 export interface LeafTables {
-  /** Start of each leaf's table in `values`, -1 for a leaf without one. */
+  /** Whether each tree has its tables. */
+  tabulated: Uint8Array;
+  /** Start of each leaf's table in `values` (-1 in a tree without tables or for a leaf with no slot). */
   start: Int32Array;
   values: Float64Array;
-  leaves: number;
 }
 
 /**
- * Fast TreeSHAP v2-style tables (Yang 2021): for each leaf testing at most `maxSlots` distinct features, H(B) for
- * every subset B of them (see PathDependentShap). A table has 2^slots entries, so the slot limit is lowered until
- * all of them fit in `maxEntries`; the leaves left out are computed without one.
+ * Fast TreeSHAP v2-style tables (Yang 2021): for each leaf, H(B) for every subset B of its distinct path
+ * features (see PathDependentShap), for the trees whose leaves test at most `maxSlots` of them. A table has
+ * 2^slots entries, so the limit is lowered until all of them fit in `maxEntries`; the trees left out are
+ * computed without tables.
  */
 export function buildLeafTables(
   paths: LeafPaths,
   leafValues: Float64Array,
   limits: { maxSlots: number; maxEntries: number },
 ): LeafTables {
-  const nLeaves = paths.leafNode.length;
+  const nTrees = paths.leafStart.length - 1;
   const slots = (l: number) => paths.slotStart[l + 1]! - paths.slotStart[l]!;
-  const tabulable = (l: number, cap: number) => {
-    if (slots(l) === 0 || slots(l) > cap) return false;
-    for (let s = paths.slotStart[l]!; s < paths.slotStart[l + 1]!; s++) {
-      if (paths.slotZero[s]! < SMALLEST_TABLE_ZERO) return false;
+  const tabulable = (t: number, cap: number) => {
+    for (let l = paths.leafStart[t]!; l < paths.leafStart[t + 1]!; l++) {
+      if (slots(l) > cap) return false;
+      for (let s = paths.slotStart[l]!; s < paths.slotStart[l + 1]!; s++) {
+        if (paths.slotZero[s]! < SMALLEST_TABLE_ZERO) return false;
+      }
     }
     return true;
+  };
+  const size = (t: number) => {
+    let entries = 0;
+    for (let l = paths.leafStart[t]!; l < paths.leafStart[t + 1]!; l++)
+      if (slots(l) > 0) entries += 2 ** slots(l);
+    return entries;
   };
   let cap = Math.min(limits.maxSlots, paths.maxSlots);
   let entries: number;
   for (;;) {
     entries = 0;
-    for (let l = 0; l < nLeaves; l++) if (tabulable(l, cap)) entries += 2 ** slots(l);
+    for (let t = 0; t < nTrees; t++) if (tabulable(t, cap)) entries += size(t);
     if (entries <= limits.maxEntries || cap === 0) break;
     cap--;
   }
-  const start = new Int32Array(nLeaves).fill(-1);
+  const tabulated = new Uint8Array(nTrees);
+  const start = new Int32Array(paths.leafNode.length).fill(-1);
   const values = new Float64Array(entries);
   const coefficients = new Float64Array(2 ** cap * (cap + 1));
   let next = 0;
-  let leaves = 0;
-  for (let l = 0; l < nLeaves; l++) {
-    if (!tabulable(l, cap)) continue;
-    const s0 = paths.slotStart[l]!;
-    const size = 2 ** slots(l);
-    start[l] = next;
-    fillTable(
-      leafValues[paths.leafNode[l]!]!,
-      paths.slotZero.subarray(s0, s0 + slots(l)),
-      values.subarray(next, next + size),
-      coefficients,
-    );
-    next += size;
-    leaves++;
+  for (let t = 0; t < nTrees; t++) {
+    if (!tabulable(t, cap)) continue;
+    tabulated[t] = 1;
+    for (let l = paths.leafStart[t]!; l < paths.leafStart[t + 1]!; l++) {
+      if (slots(l) === 0) continue;
+      const s0 = paths.slotStart[l]!;
+      const entriesOfLeaf = 2 ** slots(l);
+      start[l] = next;
+      fillTable(
+        leafValues[paths.leafNode[l]!]!,
+        paths.slotZero.subarray(s0, s0 + slots(l)),
+        values.subarray(next, next + entriesOfLeaf),
+        coefficients,
+      );
+      next += entriesOfLeaf;
+    }
   }
-  return { start, values, leaves };
+  return { tabulated, start, values };
 }
 
 /**

@@ -1,0 +1,209 @@
+import type { Forest } from './forest.ts';
+import { gaussLegendre } from './gaussLegendre.ts';
+
+/**
+ * Path-dependent TreeSHAP for whole trees in one downward and one upward pass over their nodes, O(nodes · Q) per
+ * tree with Q = ⌈D/2⌉ for D the most distinct features on a path: no table, so it suits deep trees. The idea is
+ * Linear TreeSHAP's (Yu et al. 2022) with quadrature points in place of polynomial bases.
+ *
+ * With f_j(t) = o_j t + (1 − t) z_j for a leaf's path feature j (o_j: the row satisfies every split on j along
+ * the path; z_j: the product of child cover / parent cover there), Shapley's formula for the leaf's game reads
+ *   φ_i = v (o_i − z_i) ∫₀¹ Π_{j ≠ i} f_j(t) dt,
+ * a polynomial of degree below D, integrated exactly by Q Gauss–Legendre points.
+ *
+ * Each edge e of a tree carries, for the feature split on at its parent, the (O_e, Z_e) of all such splits from
+ * the root down to it, and F_e(t) = O_e t + (1 − t) Z_e. Downward, D(node) = Π over its path of F_e / F_prev(e),
+ * prev(e) being the edge of the nearest split on the same feature above (F = 1 when none): the product telescopes
+ * to Π_j f_j at a leaf. Upward, S(node) = Σ of v · D over the leaves below. A leaf's share for feature i goes to
+ * the deepest i-edge e on its path, (O_e − Z_e) ∫ S/F_e over the leaves below e with no deeper split on i; those
+ * with one are taken back out where that deeper split sits.
+ */
+export class NodeQuadrature {
+  private readonly edges: Edges;
+  /** Per tree, its quadrature: points t_q, weights w_q, and w_q / (1 − t_q). */
+  private readonly points: Float64Array[] = [];
+  private readonly weights: Float64Array[] = [];
+  private readonly restWeights: Float64Array[] = [];
+  /**
+   * Per edge and quadrature point, from the tree's offset: F_e / F_prev when the row satisfies the edge's feature
+   * (down to it) and when it does not, and w (1 − Z_e) / F_e, a satisfied edge's weight in its share.
+   */
+  private readonly offset: Int32Array;
+  private readonly stepIn: Float64Array;
+  private readonly stepOut: Float64Array;
+  private readonly shareIn: Float64Array;
+  /** Scratch per node of the tree being explained (indexed from its first node). */
+  private readonly satisfied: Uint8Array;
+  private readonly reached: Uint8Array;
+  private readonly down: Float64Array;
+  private readonly up: Float64Array;
+
+  constructor(
+    private readonly forest: Forest,
+    trees: readonly number[],
+    maxSlotsOfTree: (tree: number) => number,
+  ) {
+    const { treeStart } = forest;
+    this.edges = linkEdges(forest, trees);
+    this.offset = new Int32Array(forest.nTrees);
+    let total = 0;
+    let largest = 0;
+    let mostPoints = 1;
+    for (const t of trees) {
+      const rule = gaussLegendre(Math.max(1, Math.ceil(maxSlotsOfTree(t) / 2)));
+      this.points[t] = rule.nodes;
+      this.weights[t] = rule.weights;
+      this.restWeights[t] = rule.weights.map((w, q) => w / (1 - rule.nodes[q]!));
+      this.offset[t] = total;
+      const size = treeStart[t + 1]! - treeStart[t]!;
+      total += size * rule.nodes.length;
+      largest = Math.max(largest, size);
+      mostPoints = Math.max(mostPoints, rule.nodes.length);
+    }
+    this.stepIn = new Float64Array(total);
+    this.stepOut = new Float64Array(total);
+    this.shareIn = new Float64Array(total);
+    for (const t of trees) this.fillSteps(t);
+    this.satisfied = new Uint8Array(largest);
+    this.reached = new Uint8Array(largest);
+    this.down = new Float64Array(largest * mostPoints);
+    this.up = new Float64Array(largest * mostPoints);
+  }
+
+  private fillSteps(t: number): void {
+    const { zero, previous } = this.edges;
+    const points = this.points[t]!;
+    const weights = this.weights[t]!;
+    const q = points.length;
+    const start = this.forest.treeStart[t]!;
+    for (let c = start + 1; c < this.forest.treeStart[t + 1]!; c++) {
+      const at = this.offset[t]! + (c - start) * q;
+      const z = zero[c]!;
+      const zBefore = previous[c]! < 0 ? 1 : zero[previous[c]!]!;
+      for (let k = 0; k < q; k++) {
+        const x = points[k]!;
+        const before = x + (1 - x) * zBefore;
+        this.stepIn[at + k] = (x + (1 - x) * z) / before;
+        this.stepOut[at + k] = ((1 - x) * z) / before;
+        this.shareIn[at + k] = (weights[k]! * (1 - z)) / (x + (1 - x) * z);
+      }
+    }
+  }
+
+  /**
+   * Adds tree t's SHAP values to `phi` and returns the value of the leaf the row reaches. `wentLeft` holds, per
+   * branch node of the tree (indexed from its first node), whether the row goes left.
+   */
+  explainTree(t: number, wentLeft: Uint8Array, phi: Float64Array): number {
+    const { forest, satisfied, reached, down, up, stepIn, stepOut } = this;
+    const { parent, isLeft, ratio, previous } = this.edges;
+    const base = this.offset[t]!;
+    const { feature, left, right, value } = forest;
+    const points = this.points[t]!;
+    const q = points.length;
+    const start = forest.treeStart[t]!;
+    const end = forest.treeStart[t + 1]!;
+    for (let k = 0; k < q; k++) down[k] = 1;
+    satisfied[0] = 1;
+    reached[0] = 1;
+    for (let c = start + 1; c < end; c++) {
+      const local = c - start;
+      const p = parent[c]! - start;
+      const side = wentLeft[p] === isLeft[c] ? 1 : 0;
+      const before = previous[c]!;
+      const satisfiedBefore = before < 0 ? 1 : satisfied[before - start]!;
+      const o = satisfiedBefore & side;
+      satisfied[local] = o;
+      reached[local] = reached[p]! & side;
+      const r = satisfiedBefore ? 0 : ratio[c]!;
+      const at = base + local * q;
+      // Branch-free: satisfied → F_e / F_prev for the row's side; unsatisfied before and now → the cover ratio.
+      for (let k = 0; k < q; k++) {
+        const step = satisfiedBefore * (o * stepIn[at + k]! + (1 - o) * stepOut[at + k]!) + r;
+        down[local * q + k] = down[p * q + k]! * step;
+      }
+    }
+    let leafValue = 0;
+    for (let n = end - 1; n >= start; n--) {
+      const local = n - start;
+      const f = feature[n]!;
+      if (f < 0) {
+        const v = value[n]!;
+        for (let k = 0; k < q; k++) up[local * q + k] = v * down[local * q + k]!;
+        if (reached[local]) leafValue = v;
+        continue;
+      }
+      const l = left[n]! - start;
+      const r = right[n]! - start;
+      for (let k = 0; k < q; k++) up[local * q + k] = up[l * q + k]! + up[r * q + k]!;
+      let share = this.edgeShare(t, left[n]!, l) + this.edgeShare(t, right[n]!, r);
+      const above = this.edges.previous[left[n]!]!;
+      if (above >= 0) share -= this.edgeShare(t, above, local);
+      phi[f] = phi[f]! + share;
+    }
+    return leafValue;
+  }
+
+  /** (O_e − Z_e) Σ_q w_q S(t_q) / F_e(t_q) for the edge into node `edge`, with S the upward sums at `at`. */
+  private edgeShare(t: number, edge: number, at: number): number {
+    const { up } = this;
+    const start = this.forest.treeStart[t]!;
+    const q = this.points[t]!.length;
+    let sum = 0;
+    if (this.satisfied[edge - start]) {
+      const shareIn = this.shareIn;
+      const from = this.offset[t]! + (edge - start) * q;
+      for (let k = 0; k < q; k++) sum += shareIn[from + k]! * up[at * q + k]!;
+      return sum;
+    }
+    // O_e = 0: −Z_e Σ w S / ((1 − t) Z_e), and Z_e cancels.
+    const restWeights = this.restWeights[t]!;
+    for (let k = 0; k < q; k++) sum += restWeights[k]! * up[at * q + k]!;
+    return -sum;
+  }
+}
+
+/** What each node (other than a root) knows of the edge into it. */
+interface Edges {
+  parent: Int32Array;
+  isLeft: Uint8Array;
+  /** Child cover / parent cover. */
+  ratio: Float64Array;
+  /** Z_e: the product of the ratios of the edges from the root down to this one under splits on its feature. */
+  zero: Float64Array;
+  /** The node below the nearest edge higher up whose parent splits on the same feature, or -1. */
+  previous: Int32Array;
+}
+
+function linkEdges(forest: Forest, trees: readonly number[]): Edges {
+  const { feature, left, right } = forest;
+  const cover = forest.cover!;
+  const nodes = feature.length;
+  const edges: Edges = {
+    parent: new Int32Array(nodes).fill(-1),
+    isLeft: new Uint8Array(nodes),
+    ratio: new Float64Array(nodes),
+    zero: new Float64Array(nodes).fill(1),
+    previous: new Int32Array(nodes).fill(-1),
+  };
+  // The nearest edge above under a split on each feature, while walking down (restored on the way back up).
+  const lastEdge = new Map<number, number>();
+  const visit = (n: number): void => {
+    const f = feature[n]!;
+    if (f < 0) return;
+    const before = lastEdge.get(f);
+    for (const child of [left[n]!, right[n]!]) {
+      edges.parent[child] = n;
+      edges.isLeft[child] = child === left[n] ? 1 : 0;
+      edges.ratio[child] = cover[child]! / cover[n]!;
+      edges.previous[child] = before ?? -1;
+      edges.zero[child] = (before === undefined ? 1 : edges.zero[before]!) * edges.ratio[child]!;
+      lastEdge.set(f, child);
+      visit(child);
+    }
+    if (before === undefined) lastEdge.delete(f);
+    else lastEdge.set(f, before);
+  };
+  for (const t of trees) visit(forest.treeStart[t]!);
+  return edges;
+}
