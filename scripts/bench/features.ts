@@ -59,8 +59,9 @@ for (const b of summary.blocks) {
 report += row(['storing', '', summary.written, seconds(summary.writeMs), '']);
 process.stdout.write(report);
 const cpu = process.cpuUsage(cpu0);
+const batchRssMiB = process.resourceUsage().maxRSS / 1024;
 console.log(
-  `CPU time (every thread): ${seconds((cpu.user + cpu.system) / 1000)} s; machine load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+  `CPU time (every thread): ${seconds((cpu.user + cpu.system) / 1000)} s; peak RSS ${batchRssMiB.toFixed(0)} MiB; machine load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
 );
 console.log(
   `total ${seconds(summary.elapsedMs)} s for ${summary.written} clients, ${sourceRows} source rows (${Math.round(sourceRows / (summary.elapsedMs / 1000))} rows/s)`,
@@ -94,7 +95,7 @@ timings('edited application', (id) =>
   editedApplicationFeatures(db, id, { AMT_CREDIT: 250000, AMT_ANNUITY: 12500 }),
 );
 db.close();
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+console.log(`peak RSS with the matrix loaded: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 
 if (work && args.keep) console.log(`\nKept: ${work}`);
 else if (work) rmSync(work, { recursive: true, force: true });
