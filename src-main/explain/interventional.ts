@@ -73,40 +73,67 @@ export class InterventionalShap {
     this.groupStart[nLeaves] = g;
   }
 
-  /** Adds the row's SHAP values to `phi` and returns its margin; `x` in the model's comparison precision. */
-  explainRow(x: Float64Array, phi: Float64Array): number {
-    const { slotStart, slotFeature } = this.paths;
-    const { groupStart, groupMask, groupWeight } = this;
-    const sum = this.forEachLeaf(x, (l, ax) => {
-      const s0 = slotStart[l]!;
-      const full = fullMask(slotStart[l + 1]! - s0);
-      for (let g = groupStart[l]!; g < groupStart[l + 1]!; g++) {
-        const az = groupMask[g]!;
-        if ((ax | az) !== full) continue;
-        const onlyX = ax & ~az;
-        const onlyZ = az & ~ax;
-        if ((onlyX | onlyZ) === 0) continue;
-        const a = bitCount(onlyX);
-        const b = bitCount(onlyZ);
-        const weight = groupWeight[g]!;
-        if (a > 0) {
-          const share = weight * SHAPLEY_X[a * WEIGHT_SIDE + b]!;
-          for (let bits = onlyX; bits !== 0; bits &= bits - 1)
-            phi[slotFeature[s0 + lowestBit(bits)]!]! += share;
-        }
-        if (b > 0) {
-          const share = weight * SHAPLEY_Z[a * WEIGHT_SIDE + b]!;
-          for (let bits = onlyZ; bits !== 0; bits &= bits - 1)
-            phi[slotFeature[s0 + lowestBit(bits)]!]! -= share;
+  /**
+   * Explains `rows` rows of `x` (row-major, in the model's comparison precision): adds each row's SHAP values to
+   * shap[r · width ..] and its margin to margins[r]. Tree by tree over the block, which keeps a tree's background
+   * masks in cache from one row to the next.
+   */
+  explainBlock(
+    x: Float64Array,
+    rows: number,
+    shap: Float64Array,
+    width: number,
+    margins: Float64Array,
+  ): void {
+    const { forest } = this.model;
+    const { leafStart, leafNode, slotStart } = this.paths;
+    const { traversal } = this;
+    const mask = traversal.mask;
+    for (let r = 0; r < rows; r++) margins[r] = this.model.base;
+    for (let t = 0; t < forest.nTrees; t++) {
+      const start = forest.treeStart[t]!;
+      for (let r = 0; r < rows; r++) {
+        traversal.run(t, x, r * forest.nFeatures);
+        for (let l = leafStart[t]!; l < leafStart[t + 1]!; l++) {
+          const m = mask[leafNode[l]! - start]!;
+          if (m < 0) margins[r] = margins[r]! + forest.value[leafNode[l]!]!;
+          this.addLeafShares(l, m & fullMask(slotStart[l + 1]! - slotStart[l]!), shap, r * width);
         }
       }
-    });
-    return this.model.base + sum;
+    }
+  }
+
+  /** Leaf l's shares against every distinct background mask, for a row satisfying the slots in `ax`. */
+  private addLeafShares(l: number, ax: number, shap: Float64Array, at: number): void {
+    const { slotStart, slotFeature } = this.paths;
+    const { groupStart, groupMask, groupWeight } = this;
+    const s0 = slotStart[l]!;
+    const full = fullMask(slotStart[l + 1]! - s0);
+    for (let g = groupStart[l]!; g < groupStart[l + 1]!; g++) {
+      const az = groupMask[g]!;
+      if ((ax | az) !== full) continue;
+      const onlyX = ax & ~az;
+      const onlyZ = az & ~ax;
+      if ((onlyX | onlyZ) === 0) continue;
+      const a = bitCount(onlyX);
+      const b = bitCount(onlyZ);
+      const weight = groupWeight[g]!;
+      if (a > 0) {
+        const share = weight * SHAPLEY_X[a * WEIGHT_SIDE + b]!;
+        for (let bits = onlyX; bits !== 0; bits &= bits - 1)
+          shap[at + slotFeature[s0 + lowestBit(bits)]!]! += share;
+      }
+      if (b > 0) {
+        const share = weight * SHAPLEY_Z[a * WEIGHT_SIDE + b]!;
+        for (let bits = onlyZ; bits !== 0; bits &= bits - 1)
+          shap[at + slotFeature[s0 + lowestBit(bits)]!]! -= share;
+      }
+    }
   }
 
   /**
-   * Runs the row through every tree and calls `visit` with each leaf and the mask of its path features the row
-   * satisfies; returns the sum of the leaves the row reaches.
+   * Runs a background row through every tree and calls `visit` with each leaf and the mask of its path features
+   * the row satisfies; returns the sum of the leaves the row reaches.
    */
   private forEachLeaf(x: Float64Array, visit: (leaf: number, satisfied: number) => void): number {
     const { forest } = this.model;
@@ -116,7 +143,7 @@ export class InterventionalShap {
     let sum = 0;
     for (let t = 0; t < forest.nTrees; t++) {
       const start = forest.treeStart[t]!;
-      traversal.run(t, x);
+      traversal.run(t, x, 0);
       for (let l = leafStart[t]!; l < leafStart[t + 1]!; l++) {
         const m = mask[leafNode[l]! - start]!;
         if (m < 0) sum += forest.value[leafNode[l]!]!;

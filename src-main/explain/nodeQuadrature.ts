@@ -91,10 +91,10 @@ export class NodeQuadrature {
   }
 
   /**
-   * Adds tree t's SHAP values to `phi` and returns the value of the leaf the row reaches. `wentLeft` holds, per
-   * branch node of the tree (indexed from its first node), whether the row goes left.
+   * Adds tree t's SHAP values to `phi[at ..]` and returns the value of the leaf the row reaches. `wentLeft` holds,
+   * per branch node of the tree (indexed from its first node), whether the row goes left.
    */
-  explainTree(t: number, wentLeft: Uint8Array, phi: Float64Array): number {
+  explainTree(t: number, wentLeft: Uint8Array, phi: Float64Array, at: number): number {
     const { forest, satisfied, reached, down, up, stepIn, stepOut } = this;
     const { parent, isLeft, ratio, previous } = this.edges;
     const base = this.offset[t]!;
@@ -139,7 +139,7 @@ export class NodeQuadrature {
       let share = this.edgeShare(t, left[n]!, l) + this.edgeShare(t, right[n]!, r);
       const above = this.edges.previous[left[n]!]!;
       if (above >= 0) share -= this.edgeShare(t, above, local);
-      phi[f] = phi[f]! + share;
+      phi[at + f] = phi[at + f]! + share;
     }
     return leafValue;
   }

@@ -81,39 +81,49 @@ export class PathDependentShap {
   }
 
   /**
-   * Adds the row's SHAP values to `phi` (one per feature) and returns its margin. `x` must already be in the
-   * model's comparison precision.
+   * Explains `rows` rows of `x` (row-major, already in the model's comparison precision): adds each row's SHAP
+   * values to shap[r · width ..] and its margin to margins[r]. Tree by tree over the whole block, so that a tree's
+   * tables stay in cache from one row to the next.
    */
-  explainRow(x: Float64Array, phi: Float64Array): number {
+  explainBlock(
+    x: Float64Array,
+    rows: number,
+    shap: Float64Array,
+    width: number,
+    margins: Float64Array,
+  ): void {
     const { forest } = this.model;
+    const n = forest.nFeatures;
     const { leafStart, leafNode, slotStart, slotFeature } = this.paths;
     const { traversal, tabulated, tableStart, tables, ratio, deep } = this;
     const mask = traversal.mask;
     const value = forest.value;
-    let margin = this.model.base;
+    for (let r = 0; r < rows; r++) margins[r] = this.model.base;
     for (let t = 0; t < forest.nTrees; t++) {
       const start = forest.treeStart[t]!;
-      traversal.run(t, x);
-      if (!tabulated[t]) {
-        margin += deep.explainTree(t, traversal.wentLeft, phi);
-        continue;
-      }
-      for (let l = leafStart[t]!; l < leafStart[t + 1]!; l++) {
-        const node = leafNode[l]!;
-        const m = mask[node - start]!;
-        if (m < 0) margin += value[node]!;
-        const s0 = slotStart[l]!;
-        const d = slotStart[l + 1]! - s0;
-        const offset = tableStart[l]!;
-        // Branch-free: whether the row satisfies a slot is a coin flip the branch predictor would lose.
-        const a = m & ((1 << d) - 1);
-        for (let i = 0; i < d; i++) {
-          const inside = (a >>> i) & 1;
-          const coefficient = inside * (ratio[s0 + i]! + 1) - 1;
-          phi[slotFeature[s0 + i]!]! += coefficient * tables[offset + (a ^ ((1 << i) & -inside))]!;
+      for (let r = 0; r < rows; r++) {
+        traversal.run(t, x, r * n);
+        const at = r * width;
+        if (!tabulated[t]) {
+          margins[r] = margins[r]! + deep.explainTree(t, traversal.wentLeft, shap, at);
+          continue;
+        }
+        for (let l = leafStart[t]!; l < leafStart[t + 1]!; l++) {
+          const node = leafNode[l]!;
+          const m = mask[node - start]!;
+          if (m < 0) margins[r] = margins[r]! + value[node]!;
+          const s0 = slotStart[l]!;
+          const d = slotStart[l + 1]! - s0;
+          const offset = tableStart[l]!;
+          // Branch-free: whether the row satisfies a slot is a coin flip the branch predictor would lose.
+          const a = m & ((1 << d) - 1);
+          for (let i = 0; i < d; i++) {
+            const inside = (a >>> i) & 1;
+            const coefficient = inside * (ratio[s0 + i]! + 1) - 1;
+            shap[at + slotFeature[s0 + i]!]! += coefficient * tables[offset + (a ^ ((1 << i) & -inside))]!;
+          }
         }
       }
     }
-    return margin;
   }
 }

@@ -35,7 +35,8 @@ export class Traversal {
     this.wentLeft = new Uint8Array(size);
   }
 
-  run(tree: number, x: Float64Array): void {
+  /** Runs the row at x[offset ..] through tree `tree`. */
+  run(tree: number, x: Float64Array, offset: number): void {
     const { forest, clearMask, mask, wentLeft, branchNode } = this;
     const { feature, left, right } = forest;
     const start = forest.treeStart[tree]!;
@@ -43,7 +44,7 @@ export class Traversal {
     for (let b = this.branchStart[tree]!; b < this.branchStart[tree + 1]!; b++) {
       const n = branchNode[b]!;
       // Branch-free: the side a row takes is unpredictable, and a mispredicted branch costs more than both sides.
-      const side = goesLeft(forest, n, x[feature[n]!]!) ? 1 : 0;
+      const side = goesLeft(forest, n, x[offset + feature[n]!]!) ? 1 : 0;
       const m = mask[n - start]!;
       const off = m & clearMask[n]! & REACHED_OFF;
       const flip = (m ^ off) & (side - 1);
