@@ -83,16 +83,23 @@ interface Timing {
   cpu: number;
 }
 
-/** Single-thread ms per row over interleaved rounds: best and median wall time, best CPU time. */
-function timePerRow(explainer: Explainer, rows: number[][]): Timing {
+/**
+ * Single-thread ms per row over rounds: best and median wall time, best CPU time. Rows go in one call (the batch
+ * case, explained in blocks tree by tree) or one call per row (one client at a time).
+ */
+function timePerRow(explainer: Explainer, rows: number[][], oneByOne = false): Timing {
   const values = Float64Array.from(rows.flat());
-  explainer.explain(values, 0, rows.length);
+  const run = () => {
+    if (!oneByOne) explainer.explain(values, 0, rows.length);
+    else for (let r = 0; r < rows.length; r++) explainer.explain(values, r, 1);
+  };
+  run();
   const walls: number[] = [];
   let cpu = Infinity;
   for (let round = 0; round < 9; round++) {
     const start = performance.now();
     const cpuStart = process.cpuUsage();
-    explainer.explain(values, 0, rows.length);
+    run();
     const used = process.cpuUsage(cpuStart);
     walls.push((performance.now() - start) / rows.length);
     cpu = Math.min(cpu, (used.user + used.system) / 1000 / rows.length);
@@ -181,12 +188,14 @@ if (reference) {
     ),
   );
   line('ours (one thread)', ours);
+  line('ours, one row per call', timePerRow(explainer, rows, true));
   line('XGBoost pred_contribs (nthread=1)', reference.timing);
   console.log(
     `  ratio ours / XGBoost: ${(ours.wall / reference.timing.wall).toFixed(2)} wall, ${(ours.cpu / reference.timing.cpu).toFixed(2)} CPU; largest SHAP difference ${worst.toExponential(1)}`,
   );
 } else {
   line('ours (one thread)', ours);
+  line('ours, one row per call', timePerRow(explainer, rows, true));
 }
 
 {
