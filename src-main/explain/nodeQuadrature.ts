@@ -99,8 +99,8 @@ export class NodeQuadrature {
     const { parent, isLeft, ratio, previous } = this.edges;
     const base = this.offset[t]!;
     const { feature, left, right, value } = forest;
-    const points = this.points[t]!;
-    const q = points.length;
+    const q = this.points[t]!.length;
+    const restWeights = this.restWeights[t]!;
     const start = forest.treeStart[t]!;
     const end = forest.treeStart[t + 1]!;
     for (let k = 0; k < q; k++) down[k] = 1;
@@ -136,30 +136,39 @@ export class NodeQuadrature {
       const l = left[n]! - start;
       const r = right[n]! - start;
       for (let k = 0; k < q; k++) up[local * q + k] = up[l * q + k]! + up[r * q + k]!;
-      let share = this.edgeShare(t, left[n]!, l) + this.edgeShare(t, right[n]!, r);
+      let share = this.edgeShare(base, start, q, restWeights, left[n]!, l);
+      share += this.edgeShare(base, start, q, restWeights, right[n]!, r);
       const above = this.edges.previous[left[n]!]!;
-      if (above >= 0) share -= this.edgeShare(t, above, local);
+      if (above >= 0) share -= this.edgeShare(base, start, q, restWeights, above, local);
       phi[at + f] = phi[at + f]! + share;
     }
     return leafValue;
   }
 
-  /** (O_e − Z_e) Σ_q w_q S(t_q) / F_e(t_q) for the edge into node `edge`, with S the upward sums at `at`. */
-  private edgeShare(t: number, edge: number, at: number): number {
-    const { up } = this;
-    const start = this.forest.treeStart[t]!;
-    const q = this.points[t]!.length;
-    let sum = 0;
-    if (this.satisfied[edge - start]) {
-      const shareIn = this.shareIn;
-      const from = this.offset[t]! + (edge - start) * q;
-      for (let k = 0; k < q; k++) sum += shareIn[from + k]! * up[at * q + k]!;
-      return sum;
+  /**
+   * (O_e − Z_e) Σ_q w_q S(t_q) / F_e(t_q) for the edge into node `edge`, with S the upward sums at local node
+   * `at`. When O_e = 0 this is −Z_e Σ w S / ((1 − t) Z_e): Z_e cancels. Both sums are formed and one kept, which
+   * costs less than the mispredicted branch.
+   */
+  private edgeShare(
+    base: number,
+    start: number,
+    q: number,
+    restWeights: Float64Array,
+    edge: number,
+    at: number,
+  ): number {
+    const { up, shareIn } = this;
+    const from = base + (edge - start) * q;
+    let satisfiedSum = 0;
+    let otherSum = 0;
+    for (let k = 0; k < q; k++) {
+      const s = up[at * q + k]!;
+      satisfiedSum += shareIn[from + k]! * s;
+      otherSum += restWeights[k]! * s;
     }
-    // O_e = 0: −Z_e Σ w S / ((1 − t) Z_e), and Z_e cancels.
-    const restWeights = this.restWeights[t]!;
-    for (let k = 0; k < q; k++) sum += restWeights[k]! * up[at * q + k]!;
-    return -sum;
+    const o = this.satisfied[edge - start]!;
+    return o * satisfiedSum - (1 - o) * otherSum;
   }
 }
 
