@@ -255,6 +255,14 @@ describe('a model that cannot be read says which file and what is wrong', () => 
       /notes\.onnx: not an ONNX model/,
     ],
     [
+      'a truncated file',
+      () => {
+        const bytes = readFileSync(join(FIXTURES, 'small', 'model.onnx'));
+        return parseOnnxTrees('cut.onnx', bytes.subarray(0, bytes.length / 2));
+      },
+      /cut\.onnx: not an ONNX model \(index out of range/,
+    ],
+    [
       'a model without trees',
       () => parseOnnxTrees('broken.onnx', encodeIdentityModel()),
       /broken\.onnx: no TreeEnsembleClassifier or TreeEnsembleRegressor node; the graph has Identity/,
