@@ -24,14 +24,6 @@ export class NodeQuadrature {
   private readonly points: Float64Array[] = [];
   private readonly weights: Float64Array[] = [];
   private readonly restWeights: Float64Array[] = [];
-  /**
-   * Per edge and quadrature point, from the tree's offset: F_e / F_prev when the row satisfies the edge's feature
-   * (down to it) and when it does not, and w (1 − Z_e) / F_e, a satisfied edge's weight in its share.
-   */
-  private readonly offset: Int32Array;
-  private readonly stepIn: Float64Array;
-  private readonly stepOut: Float64Array;
-  private readonly shareIn: Float64Array;
   /** Scratch per node of the tree being explained (indexed from its first node). */
   private readonly satisfied: Uint8Array;
   private readonly reached: Uint8Array;
@@ -40,54 +32,24 @@ export class NodeQuadrature {
 
   constructor(
     private readonly forest: Forest,
-    trees: readonly number[],
     maxSlotsOfTree: (tree: number) => number,
   ) {
     const { treeStart } = forest;
-    this.edges = linkEdges(forest, trees);
-    this.offset = new Int32Array(forest.nTrees);
-    let total = 0;
+    this.edges = linkEdges(forest);
     let largest = 0;
     let mostPoints = 1;
-    for (const t of trees) {
+    for (let t = 0; t < forest.nTrees; t++) {
       const rule = gaussLegendre(Math.max(1, Math.ceil(maxSlotsOfTree(t) / 2)));
       this.points[t] = rule.nodes;
       this.weights[t] = rule.weights;
       this.restWeights[t] = rule.weights.map((w, q) => w / (1 - rule.nodes[q]!));
-      this.offset[t] = total;
-      const size = treeStart[t + 1]! - treeStart[t]!;
-      total += size * rule.nodes.length;
-      largest = Math.max(largest, size);
+      largest = Math.max(largest, treeStart[t + 1]! - treeStart[t]!);
       mostPoints = Math.max(mostPoints, rule.nodes.length);
     }
-    this.stepIn = new Float64Array(total);
-    this.stepOut = new Float64Array(total);
-    this.shareIn = new Float64Array(total);
-    for (const t of trees) this.fillSteps(t);
     this.satisfied = new Uint8Array(largest);
     this.reached = new Uint8Array(largest);
     this.down = new Float64Array(largest * mostPoints);
     this.up = new Float64Array(largest * mostPoints);
-  }
-
-  private fillSteps(t: number): void {
-    const { zero, previous } = this.edges;
-    const points = this.points[t]!;
-    const weights = this.weights[t]!;
-    const q = points.length;
-    const start = this.forest.treeStart[t]!;
-    for (let c = start + 1; c < this.forest.treeStart[t + 1]!; c++) {
-      const at = this.offset[t]! + (c - start) * q;
-      const z = zero[c]!;
-      const zBefore = previous[c]! < 0 ? 1 : zero[previous[c]!]!;
-      for (let k = 0; k < q; k++) {
-        const x = points[k]!;
-        const before = x + (1 - x) * zBefore;
-        this.stepIn[at + k] = (x + (1 - x) * z) / before;
-        this.stepOut[at + k] = ((1 - x) * z) / before;
-        this.shareIn[at + k] = (weights[k]! * (1 - z)) / (x + (1 - x) * z);
-      }
-    }
   }
 
   /**
@@ -95,12 +57,13 @@ export class NodeQuadrature {
    * per branch node of the tree (indexed from its first node), whether the row goes left.
    */
   explainTree(t: number, wentLeft: Uint8Array, phi: Float64Array, at: number): number {
-    const { forest, satisfied, reached, down, up, stepIn, stepOut } = this;
-    const { parent, isLeft, ratio, previous } = this.edges;
-    const base = this.offset[t]!;
+    const { forest, satisfied, reached, down, up } = this;
+    const { parent, isLeft, ratio, zero, previous } = this.edges;
     const { feature, left, right, value } = forest;
-    const q = this.points[t]!.length;
+    const points = this.points[t]!;
+    const weights = this.weights[t]!;
     const restWeights = this.restWeights[t]!;
+    const q = points.length;
     const start = forest.treeStart[t]!;
     const end = forest.treeStart[t + 1]!;
     for (let k = 0; k < q; k++) down[k] = 1;
@@ -115,12 +78,18 @@ export class NodeQuadrature {
       const o = satisfiedBefore & side;
       satisfied[local] = o;
       reached[local] = reached[p]! & side;
-      const r = satisfiedBefore ? 0 : ratio[c]!;
-      const at = base + local * q;
-      // Branch-free: satisfied → F_e / F_prev for the row's side; unsatisfied before and now → the cover ratio.
-      for (let k = 0; k < q; k++) {
-        const step = satisfiedBefore * (o * stepIn[at + k]! + (1 - o) * stepOut[at + k]!) + r;
-        down[local * q + k] = down[p * q + k]! * step;
+      if (satisfiedBefore) {
+        // F_e / F_prev, with F_prev = t + (1 − t) Z_prev ≥ t > 0.
+        const z = zero[c]!;
+        const zBefore = before < 0 ? 1 : zero[before]!;
+        for (let k = 0; k < q; k++) {
+          const x = points[k]!;
+          down[local * q + k] = (down[p * q + k]! * (o * x + (1 - x) * z)) / (x + (1 - x) * zBefore);
+        }
+      } else {
+        // Unsatisfied before and now: (1 − t) Z_e / ((1 − t) Z_prev) is this edge's cover ratio.
+        const r = ratio[c]!;
+        for (let k = 0; k < q; k++) down[local * q + k] = down[p * q + k]! * r;
       }
     }
     let leafValue = 0;
@@ -136,10 +105,10 @@ export class NodeQuadrature {
       const l = left[n]! - start;
       const r = right[n]! - start;
       for (let k = 0; k < q; k++) up[local * q + k] = up[l * q + k]! + up[r * q + k]!;
-      let share = this.edgeShare(base, start, q, restWeights, left[n]!, l);
-      share += this.edgeShare(base, start, q, restWeights, right[n]!, r);
-      const above = this.edges.previous[left[n]!]!;
-      if (above >= 0) share -= this.edgeShare(base, start, q, restWeights, above, local);
+      let share = this.edgeShare(points, weights, restWeights, start, left[n]!, l);
+      share += this.edgeShare(points, weights, restWeights, start, right[n]!, r);
+      const above = previous[left[n]!]!;
+      if (above >= 0) share -= this.edgeShare(points, weights, restWeights, start, above, local);
       phi[at + f] = phi[at + f]! + share;
     }
     return leafValue;
@@ -151,24 +120,26 @@ export class NodeQuadrature {
    * costs less than the mispredicted branch.
    */
   private edgeShare(
-    base: number,
-    start: number,
-    q: number,
+    points: Float64Array,
+    weights: Float64Array,
     restWeights: Float64Array,
+    start: number,
     edge: number,
     at: number,
   ): number {
-    const { up, shareIn } = this;
-    const from = base + (edge - start) * q;
+    const { up } = this;
+    const q = points.length;
+    const z = this.edges.zero[edge]!;
     let satisfiedSum = 0;
     let otherSum = 0;
     for (let k = 0; k < q; k++) {
       const s = up[at * q + k]!;
-      satisfiedSum += shareIn[from + k]! * s;
+      const x = points[k]!;
+      satisfiedSum += (weights[k]! * s) / (x + (1 - x) * z);
       otherSum += restWeights[k]! * s;
     }
     const o = this.satisfied[edge - start]!;
-    return o * satisfiedSum - (1 - o) * otherSum;
+    return o * (1 - z) * satisfiedSum - (1 - o) * otherSum;
   }
 }
 
@@ -184,7 +155,7 @@ interface Edges {
   previous: Int32Array;
 }
 
-function linkEdges(forest: Forest, trees: readonly number[]): Edges {
+function linkEdges(forest: Forest): Edges {
   const { feature, left, right } = forest;
   const cover = forest.cover!;
   const nodes = feature.length;
@@ -213,6 +184,6 @@ function linkEdges(forest: Forest, trees: readonly number[]): Edges {
     if (before === undefined) lastEdge.delete(f);
     else lastEdge.set(f, before);
   };
-  for (const t of trees) visit(forest.treeStart[t]!);
+  for (let t = 0; t < forest.nTrees; t++) visit(forest.treeStart[t]!);
   return edges;
 }

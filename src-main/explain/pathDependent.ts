@@ -13,6 +13,11 @@ export interface PathDependentOptions {
 
 const DEFAULT_MAX_TABLE_SLOTS = 10;
 const DEFAULT_MAX_TABLE_ENTRIES = 1 << 23;
+/**
+ * Fewer rows than this are explained node by node, tables or not: megabytes of tables read for one row cost more
+ * than the arithmetic they save, while a block of rows reads each tree's tables once for all of them.
+ */
+const TABLE_ROWS = 4;
 
 /**
  * Exact path-dependent TreeSHAP (the values of Lundberg et al. 2018, Algorithm 2, as XGBoost's pred_contribs),
@@ -24,7 +29,8 @@ const DEFAULT_MAX_TABLE_ENTRIES = 1 << 23;
  * tabulated once for every B ⊆ P, and a row costs one table read per path feature per leaf.
  *
  * Tables grow as 2^d: trees with deeper paths are computed node by node instead (NodeQuadrature), in time linear
- * in their size and without memory.
+ * in their size and with little memory; so is a single row (one client), for which the tables would mostly be
+ * read from main memory.
  */
 export class PathDependentShap {
   readonly bias: number;
@@ -39,7 +45,7 @@ export class PathDependentShap {
   private readonly tables: Float64Array;
   /** Per slot: (1 − z) / z, the factor turning H(A∖i) into feature i's share. */
   private readonly ratio: Float64Array;
-  private readonly deep: NodeQuadrature;
+  private readonly byNode: NodeQuadrature;
   private readonly traversal: Traversal;
 
   constructor(model: TreeModel, options: PathDependentOptions = {}) {
@@ -68,9 +74,7 @@ export class PathDependentShap {
     this.tabulatedTrees = tables.tabulated.reduce((sum, flag) => sum + flag, 0);
     this.tableEntries = tables.values.length;
 
-    const deepTrees: number[] = [];
-    for (let t = 0; t < forest.nTrees; t++) if (!tables.tabulated[t]) deepTrees.push(t);
-    this.deep = new NodeQuadrature(forest, deepTrees, (t) => {
+    this.byNode = new NodeQuadrature(forest, (t) => {
       let slots = 0;
       for (let l = paths.leafStart[t]!; l < paths.leafStart[t + 1]!; l++) {
         slots = Math.max(slots, paths.slotStart[l + 1]! - paths.slotStart[l]!);
@@ -95,17 +99,26 @@ export class PathDependentShap {
     const { forest } = this.model;
     const n = forest.nFeatures;
     const { leafStart, leafNode, slotStart, slotFeature } = this.paths;
-    const { traversal, tabulated, tableStart, tables, ratio, deep } = this;
+    const { traversal, tabulated, tableStart, tables, ratio, byNode } = this;
     const mask = traversal.mask;
     const value = forest.value;
     for (let r = 0; r < rows; r++) margins[r] = this.model.base;
+    if (rows < TABLE_ROWS) {
+      for (let r = 0; r < rows; r++) {
+        for (let t = 0; t < forest.nTrees; t++) {
+          traversal.run(t, x, r * n);
+          margins[r] = margins[r]! + byNode.explainTree(t, traversal.wentLeft, shap, r * width);
+        }
+      }
+      return;
+    }
     for (let t = 0; t < forest.nTrees; t++) {
       const start = forest.treeStart[t]!;
       for (let r = 0; r < rows; r++) {
         traversal.run(t, x, r * n);
         const at = r * width;
         if (!tabulated[t]) {
-          margins[r] = margins[r]! + deep.explainTree(t, traversal.wentLeft, shap, at);
+          margins[r] = margins[r]! + byNode.explainTree(t, traversal.wentLeft, shap, at);
           continue;
         }
         for (let l = leafStart[t]!; l < leafStart[t + 1]!; l++) {
