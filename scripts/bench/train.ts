@@ -116,7 +116,7 @@ async function featureBaseProblem(file: string): Promise<{ matrix: FeatureMatrix
     stored.target.forEach((t, i) => {
       if (t === 0 || t === 1) labelled.push(i);
     });
-    const matrix = columnMajorFromRows(stored.values, stored.names, labelled);
+    const matrix = columnMajorFromRows(stored.values, stored.names, { rows: labelled });
     return { matrix, labels: Uint8Array.from(labelled, (i) => stored.target[i]!) };
   } finally {
     db.close();

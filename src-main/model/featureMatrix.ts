@@ -53,26 +53,31 @@ export function rowMajorSlice(matrix: FeatureMatrix, start: number, count: numbe
 
 /**
  * A column-major float32 matrix from row-major values (as the feature store returns them), keeping the rows
- * `rowSubset` (all by default) in that order. Float32 halves the memory of the full matrix and loses nothing the
- * model could use: it compares values in float32.
+ * `select.rows` and the columns `select.columns` (indices into `featureNames`; all by default), in those orders.
+ * Float32 halves the memory of the full matrix and loses nothing the model could use: it compares in float32.
  */
 export function columnMajorFromRows(
   rowMajor: Float32Array | Float64Array,
   featureNames: readonly string[],
-  rowSubset?: ArrayLike<number>,
+  select: { rows?: ArrayLike<number>; columns?: ArrayLike<number> } = {},
 ): FeatureMatrix {
   const width = featureNames.length;
   if (rowMajor.length % width !== 0) {
     throw new Error(`${rowMajor.length} values do not make rows of ${width} features`);
   }
   const total = rowMajor.length / width;
-  const rows = rowSubset ? rowSubset.length : total;
-  const values = new Float32Array(rows * width);
+  const rows = select.rows ? select.rows.length : total;
+  const columns = select.columns ? Array.from(select.columns) : featureNames.map((_, f) => f);
+  for (const c of columns) {
+    if (!(Number.isInteger(c) && c >= 0 && c < width))
+      throw new Error(`column ${c} is outside the ${width} features`);
+  }
+  const values = new Float32Array(rows * columns.length);
   for (let i = 0; i < rows; i++) {
-    const source = rowSubset ? rowSubset[i]! : i;
+    const source = select.rows ? select.rows[i]! : i;
     if (!(source >= 0 && source < total)) throw new Error(`row ${source} is outside the ${total} rows`);
     const start = source * width;
-    for (let f = 0; f < width; f++) values[f * rows + i] = rowMajor[start + f]!;
+    for (let k = 0; k < columns.length; k++) values[k * rows + i] = rowMajor[start + columns[k]!]!;
   }
-  return { rows, featureNames, values };
+  return { rows, featureNames: columns.map((c) => featureNames[c]!), values };
 }

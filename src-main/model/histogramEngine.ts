@@ -71,10 +71,6 @@ export class HistogramEngine {
     return new HistogramEngine(shared, workers, failure);
   }
 
-  get threads(): number {
-    return this.workers.length;
-  }
-
   /** Runs one job to completion; its results are in `shared.hist` and `shared.splits`. */
   async run(job: HistogramJob): Promise<void> {
     if (this.closed) throw new Error('the histogram engine is closed');

@@ -78,10 +78,6 @@ export class OnnxScorer {
     return new OnnxScorer(metadata, session);
   }
 
-  get featureNames(): readonly string[] {
-    return this.metadata.featureNames;
-  }
-
   /** Probabilities of default for `rows` rows given row-major (the model's feature order), NaN = missing. */
   async scoreRows(values: Float32Array, rows: number): Promise<Float32Array> {
     const width = this.metadata.featureNames.length;
@@ -121,7 +117,7 @@ export class OnnxScorer {
 }
 
 /** Why two feature lists differ (undefined when equal): names missing on either side, else the first misplaced. */
-export function describeMismatch(model: readonly string[], given: readonly string[]): string | undefined {
+function describeMismatch(model: readonly string[], given: readonly string[]): string | undefined {
   const inModel = new Set(model);
   const inGiven = new Set(given);
   const missing = model.filter((n) => !inGiven.has(n));

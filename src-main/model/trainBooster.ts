@@ -157,7 +157,7 @@ export async function trainBooster(
 }
 
 /** The leaf a row of the binned matrix reaches. */
-export function binnedLeaf(tree: Tree, data: BinnedMatrix, row: number): number {
+function binnedLeaf(tree: Tree, data: BinnedMatrix, row: number): number {
   const { bins, rows, valueBins } = data;
   let n = 0;
   for (;;) {

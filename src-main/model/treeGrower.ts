@@ -45,6 +45,8 @@ export class TreeGrower {
     private readonly data: BinnedMatrix,
     private readonly params: BoosterParams,
   ) {
+    if (engine.shared.bins !== data.bins)
+      throw new Error('the histogram engine was started on another matrix');
     if (engine.shared.slots < params.numLeaves) {
       throw new Error(
         `the histogram engine holds ${engine.shared.slots} leaves, num_leaves is ${params.numLeaves}`,

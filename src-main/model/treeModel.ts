@@ -36,7 +36,7 @@ export function sigmoid(margin: number): number {
 }
 
 /** The leaf a row of raw values reaches: `valueAt(f)` gives the row's value of feature f. */
-export function leafOf(tree: Tree, valueAt: (f: number) => number): number {
+function leafOf(tree: Tree, valueAt: (f: number) => number): number {
   let n = 0;
   while (tree.feature[n]! >= 0) {
     const x = valueAt(tree.feature[n]!);
