@@ -64,12 +64,19 @@ describe('CsvWriter', () => {
     expect(csv).toBe('ID,NOTE,AMOUNT,LABEL\n1,"Stone, brick",2.0,"say ""hi"""\n');
   });
 
-  it('refuses rows that would silently corrupt a file', async () => {
-    const writer = new CsvWriter(new PassThrough(), columns);
+  it('refuses rows that would silently corrupt a file, and leaves nothing of them behind', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const writer = new CsvWriter(out, columns);
     expect(() => writer.write({ ID: 1, NOTE: null, AMOUNT: 1 })).toThrow(/LABEL/);
     expect(() => writer.write({ ID: 1.5, NOTE: null, AMOUNT: 1, LABEL: 'x' })).toThrow(/ID/);
     expect(() => writer.write({ ID: 1, NOTE: null, AMOUNT: NaN, LABEL: 'x' })).toThrow(/non-finite/);
     expect(() => writer.write({ ID: 'one', NOTE: null, AMOUNT: 1, LABEL: 'x' })).toThrow(/numeric/);
+    writer.write({ ID: 7, NOTE: 'kept', AMOUNT: 0.5, LABEL: 'x' });
+    await writer.end();
+    expect(Buffer.concat(chunks).toString('utf8')).toBe('ID,NOTE,AMOUNT,LABEL\n7,kept,0.5,x\n');
+    expect(writer.rows).toBe(1);
   });
 
   it('waits for a slow stream instead of buffering without bound', async () => {
@@ -88,7 +95,7 @@ describe('CsvWriter', () => {
     });
     const writer = new CsvWriter(slow, columns);
     let waits = 0;
-    for (let i = 0; i < 20_000; i++) {
+    for (let i = 0; i < 100_000; i++) {
       writer.write({ ID: i, NOTE: 'some text to fill the buffer', AMOUNT: i / 8, LABEL: 'label' });
       if (writer.needsDrain) {
         waits++;
@@ -99,8 +106,8 @@ describe('CsvWriter', () => {
     await writer.end();
     expect(waits).toBeGreaterThan(5);
     const rows = parseCsv(received);
-    expect(rows).toHaveLength(20_001);
-    expect(rows[20_000]).toEqual(['19999', 'some text to fill the buffer', '2499.875', 'label']);
+    expect(rows).toHaveLength(100_001);
+    expect(rows[100_000]).toEqual(['99999', 'some text to fill the buffer', '12499.875', 'label']);
   });
 });
 

@@ -550,36 +550,54 @@ describe('TARGET', () => {
     expect(rocAuc(app.num('DAYS_BIRTH'), target)).toBeGreaterThan(0.53);
   });
 
-  it('depends on behaviour that the history tables show', () => {
-    const target = new Map(app.num('SK_ID_CURR').map((id, i) => [id, app.num('TARGET')[i]!]));
-    const perClient = (file: string, counts: (t: Table, i: number) => [number, number]) => {
+  it('depends on behaviour the history tables show, beyond what the external scores say', () => {
+    const [ids, target] = app.nums('SK_ID_CURR', 'TARGET');
+    const ext = app.nums('EXT_SOURCE_1', 'EXT_SOURCE_2', 'EXT_SOURCE_3');
+    const extMean = ids.map((_, i) => {
+      const known = ext.map((e) => e[i]!).filter((v) => !Number.isNaN(v));
+      return known.length === 0 ? 0.5 : known.reduce((s, v) => s + v, 0) / known.length;
+    });
+    const row = new Map(ids.map((id, i) => [id, i]));
+    /**
+     * AUC on TARGET of a client's share of history rows that pass `hit`, averaged over quintiles of the mean
+     * external score: lateness and refusals also follow the hidden quality behind the scores, so only an AUC
+     * within groups of similar scores shows that the history drives the target on its own.
+     */
+    const withinScoreGroups = (file: string, hit: (t: Table, i: number) => boolean) => {
       const t = read(file);
-      const sums = new Map<number, [number, number]>();
+      const counts = new Map<number, [number, number]>();
       t.num('SK_ID_CURR').forEach((id, i) => {
-        const [hit, all] = counts(t, i);
-        const s = sums.get(id) ?? [0, 0];
-        sums.set(id, [s[0] + hit, s[1] + all]);
+        const c = counts.get(id) ?? [0, 0];
+        counts.set(id, [c[0] + (hit(t, i) ? 1 : 0), c[1] + 1]);
       });
-      const ids = [...sums.keys()].filter((id) => target.has(id));
-      return rocAuc(
-        ids.map((id) => sums.get(id)![0] / sums.get(id)![1]),
-        ids.map((id) => target.get(id)!),
-      );
+      const clients = [...counts.keys()]
+        .filter((id) => row.has(id))
+        .sort((a, b) => extMean[row.get(a)!]! - extMean[row.get(b)!]!);
+      const aucs = [0, 1, 2, 3, 4].map((q) => {
+        const group = clients.slice(
+          Math.floor((q * clients.length) / 5),
+          Math.floor(((q + 1) * clients.length) / 5),
+        );
+        return rocAuc(
+          group.map((id) => counts.get(id)![0] / counts.get(id)![1]),
+          group.map((id) => target[row.get(id)!]!),
+        );
+      });
+      return aucs.reduce((s, a) => s + a, 0) / aucs.length;
     };
-    const lateShare = perClient('installments_payments.csv', (t, i) => [
-      t.num('DAYS_ENTRY_PAYMENT')[i]! > t.num('DAYS_INSTALMENT')[i]! ? 1 : 0,
-      1,
-    ]);
-    const refusedShare = perClient('previous_application.csv', (t, i) => [
-      t.col('NAME_CONTRACT_STATUS')[i] === 'Refused' ? 1 : 0,
-      1,
-    ]);
-    const overdueShare = perClient('bureau.csv', (t, i) => [
-      t.num('AMT_CREDIT_MAX_OVERDUE')[i]! > 0 ? 1 : 0,
-      1,
-    ]);
-    expect(lateShare).toBeGreaterThan(0.56);
-    expect(refusedShare).toBeGreaterThan(0.54);
-    expect(overdueShare).toBeGreaterThan(0.52);
+    // Thresholds sit between the figures with the driver (late 0.69, refused 0.56, overdue 0.56 for this seed)
+    // and with its weight set to 0 (0.57, 0.51, 0.51).
+    const late = withinScoreGroups(
+      'installments_payments.csv',
+      (t, i) => t.num('DAYS_ENTRY_PAYMENT')[i]! > t.num('DAYS_INSTALMENT')[i]!,
+    );
+    const refused = withinScoreGroups(
+      'previous_application.csv',
+      (t, i) => t.col('NAME_CONTRACT_STATUS')[i] === 'Refused',
+    );
+    const overdue = withinScoreGroups('bureau.csv', (t, i) => t.num('AMT_CREDIT_MAX_OVERDUE')[i]! > 0);
+    expect(late, 'late instalments').toBeGreaterThan(0.62);
+    expect(refused, 'refused applications').toBeGreaterThan(0.54);
+    expect(overdue, 'overdue bureau credits').toBeGreaterThan(0.535);
   });
 });
