@@ -71,6 +71,83 @@ export const migrations: Migration[] = [
       ) STRICT`);
     },
   },
+  {
+    version: 4,
+    description: 'the scores of every client per model version, and the scoring runs',
+    up(db) {
+      db.exec(`CREATE TABLE score_run (
+        id INTEGER PRIMARY KEY,
+        model_version TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        clients INTEGER NOT NULL
+      ) STRICT`);
+      // One row per client and model version: a new model scores beside the old one, so decisions recorded under
+      // an earlier model keep the probability they were taken on.
+      db.exec(`CREATE TABLE score (
+        SK_ID_CURR INTEGER NOT NULL,
+        model_version TEXT NOT NULL,
+        probability REAL NOT NULL CHECK (probability >= 0 AND probability <= 1),
+        decision TEXT NOT NULL CHECK (decision IN ('granted', 'refused')),
+        threshold REAL NOT NULL,
+        scored_at TEXT NOT NULL,
+        PRIMARY KEY (model_version, SK_ID_CURR)
+      ) STRICT, WITHOUT ROWID`);
+      db.exec('CREATE INDEX score_client ON score (SK_ID_CURR)');
+    },
+  },
+  {
+    version: 5,
+    description: 'demo identities, the decision record and the chained, append-only audit log',
+    up(db) {
+      // Kaggle has no names; the demo generator writes client_identity.csv so managers can search by name.
+      db.exec(`CREATE TABLE client_identity (
+        SK_ID_CURR INTEGER PRIMARY KEY,
+        FIRST_NAME TEXT NOT NULL,
+        LAST_NAME TEXT NOT NULL,
+        BRANCH TEXT,
+        PHONE TEXT
+      ) STRICT`);
+      db.exec('CREATE INDEX client_identity_last_name ON client_identity (LAST_NAME COLLATE NOCASE)');
+      // The human decision is the one that counts; the model's is kept beside it, and a different one needs a reason.
+      db.exec(`CREATE TABLE decision (
+        id INTEGER PRIMARY KEY,
+        SK_ID_CURR INTEGER NOT NULL,
+        decided_at TEXT NOT NULL,
+        manager TEXT NOT NULL,
+        final_decision TEXT NOT NULL CHECK (final_decision IN ('granted', 'refused')),
+        model_decision TEXT NOT NULL CHECK (model_decision IN ('granted', 'refused')),
+        override_reason TEXT,
+        client_comment TEXT,
+        human_review_requested INTEGER NOT NULL CHECK (human_review_requested IN (0, 1)),
+        model_version TEXT NOT NULL,
+        probability REAL NOT NULL,
+        inputs_fingerprint TEXT NOT NULL,
+        trace_id TEXT NOT NULL UNIQUE,
+        CHECK (final_decision = model_decision OR length(trim(coalesce(override_reason, ''))) > 0)
+      ) STRICT`);
+      db.exec('CREATE INDEX decision_client ON decision (SK_ID_CURR, decided_at)');
+      // Each entry holds the hash of the previous one, so a rewritten or removed entry breaks the chain.
+      db.exec(`CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        SK_ID_CURR INTEGER,
+        trace_id TEXT NOT NULL UNIQUE,
+        details_json TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT`);
+      db.exec('CREATE INDEX audit_log_client ON audit_log (SK_ID_CURR, seq)');
+      for (const table of ['decision', 'audit_log']) {
+        for (const event of ['UPDATE', 'DELETE']) {
+          db.exec(`CREATE TRIGGER ${table}_no_${event.toLowerCase()} BEFORE ${event} ON ${table}
+            BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
+        }
+      }
+    },
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;
