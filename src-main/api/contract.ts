@@ -1,0 +1,752 @@
+import { z } from 'zod';
+
+/**
+ * The Scoring Desk API, declared once: every method's input and output as zod schemas, with the TypeScript types
+ * inferred from them. The services implement it (src-main/services), the HTTP server derives its routes and its
+ * OpenAPI document from it (src-main/http), the Electron preload exposes the same method names
+ * (src-main/electron), and the renderer imports its types only (`import type`).
+ *
+ * Conventions: probabilities are probabilities of default (0 to 1); margins are in percentage points; amounts in
+ * the base's currency; days are Kaggle's "days before the application" (negative); dates are ISO 8601 strings; a
+ * missing value is null (JSON has no NaN). Every text meant for a person comes in the requested language.
+ *
+ * This module imports nothing but zod, so that the renderer can type-check against it without Node's types.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared pieces
+
+export const langSchema = z.enum(['fr', 'en']).describe('language of every text in the answer');
+export type Lang = z.infer<typeof langSchema>;
+
+const lang = langSchema.default('fr');
+
+export const clientIdSchema = z
+  .int()
+  .positive()
+  .max(Number.MAX_SAFE_INTEGER)
+  .describe('the client number (SK_ID_CURR)');
+
+export const decisionSchema = z.enum(['granted', 'refused']);
+export type Decision = z.infer<typeof decisionSchema>;
+
+/**
+ * Where an application stands: `pending` awaits a decision, `decided` has a decision recorded in Scoring Desk,
+ * `past` is a past client whose outcome is known (repaid or defaulted).
+ */
+export const clientStatusSchema = z.enum(['pending', 'decided', 'past']);
+export type ClientStatus = z.infer<typeof clientStatusSchema>;
+
+export const outcomeSchema = z.enum(['repaid', 'defaulted']);
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** Risk bands, as multiples of the threshold t: low < t/2 ≤ moderate < t ≤ high < 2t ≤ very_high. */
+export const riskBandSchema = z.enum(['low', 'moderate', 'high', 'very_high']);
+export type RiskBand = z.infer<typeof riskBandSchema>;
+
+export const contractTypeSchema = z.enum(['Cash loans', 'Revolving loans']);
+export type ContractType = z.infer<typeof contractTypeSchema>;
+
+/** Age bands in years at the application. */
+export const ageBandSchema = z.enum(['<25', '25-34', '35-44', '45-54', '55-64', '65+']);
+export type AgeBand = z.infer<typeof ageBandSchema>;
+
+/** Annual income bands. */
+export const incomeBandSchema = z.enum(['<100k', '100k-150k', '150k-200k', '200k-300k', '300k+']);
+export type IncomeBand = z.infer<typeof incomeBandSchema>;
+
+const text = z.string();
+const probability = z.number().min(0).max(1);
+const isoDate = z.string().describe('ISO 8601 date and time');
+const traceId = z.string().describe('the audit trace id (shown on a printed sheet, kept in the audit log)');
+
+const pageInput = {
+  page: z.int().min(1).max(1_000_000).default(1),
+  pageSize: z.int().min(1).max(100).default(25),
+};
+
+function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    page: z.int(),
+    pageSize: z.int(),
+    /** Items matching, over all pages. */
+    total: z.int(),
+    items: z.array(item),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+export const apiErrorCodeSchema = z.enum([
+  /** No such client, decision or feature. */
+  'not_found',
+  /** The input does not follow the contract; the message names the field. */
+  'invalid_request',
+  /** A value the contract accepts but the application does not (a what-if amount too far from the stored one). */
+  'out_of_range',
+  /** No model is loaded, or it cannot score this base. */
+  'model_unavailable',
+  /** The request contradicts the stored state (a decision on a past client, a stale model version). */
+  'conflict',
+  /** Anything else; the details stay in the server's log. */
+  'internal',
+]);
+export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;
+
+export const apiErrorSchema = z.object({
+  code: apiErrorCodeSchema,
+  message: z.string().describe('what is wrong and where, for a person'),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** What every transport hands back: the method's output, or a typed error. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ---------------------------------------------------------------------------------------------------------------
+// searchClients
+
+export const searchClientsInput = z.strictObject({
+  /** Digits: client numbers starting with them. Words: first or last names starting with each word. */
+  query: z.string().trim().max(100).default(''),
+  status: z.array(clientStatusSchema).max(3).optional().describe('any of these statuses (default: all)'),
+  /** The decision in force: the recorded final decision when there is one, else the model's. */
+  decision: decisionSchema.optional(),
+  riskBand: z.array(riskBandSchema).max(4).optional(),
+  contractType: contractTypeSchema.optional(),
+  sortBy: z.enum(['clientId', 'probability', 'name']).default('clientId'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  /** Pending applications before the others, whatever the sort. */
+  pendingFirst: z.boolean().default(true),
+  ...pageInput,
+});
+
+export const clientSummarySchema = z.object({
+  clientId: z.int(),
+  firstName: text.nullable(),
+  lastName: text.nullable(),
+  branch: text.nullable(),
+  contractType: text.nullable(),
+  amountCredit: z.number().nullable(),
+  status: clientStatusSchema,
+  /** Known for past clients only. */
+  outcome: outcomeSchema.nullable(),
+  /** Null when the client cannot be scored (no features). */
+  probability: probability.nullable(),
+  modelDecision: decisionSchema.nullable(),
+  riskBand: riskBandSchema.nullable(),
+  finalDecision: decisionSchema.nullable(),
+  decidedAt: isoDate.nullable(),
+});
+export type ClientSummary = z.infer<typeof clientSummarySchema>;
+
+export const searchClientsOutput = pageOf(clientSummarySchema);
+
+// ---------------------------------------------------------------------------------------------------------------
+// getClientFile
+
+const clientInput = z.strictObject({ clientId: clientIdSchema, lang });
+
+export const fieldSchema = z.object({
+  /** The application column (Kaggle name). */
+  name: z.string(),
+  label: text,
+  /** A number, or the Kaggle level of a categorical column; null when missing. */
+  value: z.union([z.number(), z.string()]).nullable(),
+  /** The value as a person reads it, in the requested language ("non renseigné" when missing). */
+  formattedValue: text,
+  /** Catalogue unit: days, amount, count, ratio, score, flag, code, category... */
+  unit: z.string(),
+  /** Catalogue display format (integer, decimal:N, percent:N, currency:N, flag, code, category). */
+  format: z.string(),
+});
+export type Field = z.infer<typeof fieldSchema>;
+
+export const fieldGroupSchema = z.object({
+  /** Reason family id (catalogue `families`). */
+  family: z.string(),
+  label: text,
+  fields: z.array(fieldSchema),
+});
+
+export const historySummarySchema = z.object({
+  bureau: z.object({
+    credits: z.int(),
+    active: z.int(),
+    closed: z.int(),
+    /** Credits overdue now (CREDIT_DAY_OVERDUE > 0). */
+    overdue: z.int(),
+    overdueAmount: z.number(),
+    totalDebt: z.number(),
+  }),
+  previous: z.object({
+    applications: z.int(),
+    approved: z.int(),
+    refused: z.int(),
+    canceled: z.int(),
+    unusedOffers: z.int(),
+  }),
+  instalments: z.object({
+    instalments: z.int(),
+    /** Paid after the due date. */
+    late: z.int(),
+    lateShare: z.number().nullable(),
+    maxDaysLate: z.int(),
+    /** Paid less than due. */
+    underpaid: z.int(),
+  }),
+  card: z.object({
+    cards: z.int(),
+    months: z.int(),
+    /** Mean balance / limit over the months with a limit. */
+    meanUtilisation: z.number().nullable(),
+    monthsWithDrawings: z.int(),
+    monthsPastDue: z.int(),
+  }),
+});
+export type HistorySummary = z.infer<typeof historySummarySchema>;
+
+export const timelineSchema = z.object({
+  bureau: z.array(
+    z.object({
+      bureauId: z.int(),
+      creditType: text.nullable(),
+      status: text.nullable(),
+      startDay: z.number().nullable(),
+      endDay: z.number().nullable(),
+      amount: z.number().nullable(),
+      debt: z.number().nullable(),
+      daysOverdue: z.number().nullable(),
+    }),
+  ),
+  previous: z.array(
+    z.object({
+      previousId: z.int(),
+      contractType: text.nullable(),
+      status: text.nullable(),
+      decisionDay: z.number().nullable(),
+      amountApplied: z.number().nullable(),
+      amountCredit: z.number().nullable(),
+    }),
+  ),
+  /** Most recent first, at most `maxInstalments` of them. */
+  instalments: z.array(
+    z.object({
+      previousId: z.int(),
+      number: z.number().nullable(),
+      dueDay: z.number().nullable(),
+      paidDay: z.number().nullable(),
+      amountDue: z.number().nullable(),
+      amountPaid: z.number().nullable(),
+      /** Days paid after the due date (0 on time or early); null when not paid. */
+      daysLate: z.number().nullable(),
+    }),
+  ),
+  /** Whether older instalments were left out. */
+  instalmentsTruncated: z.boolean(),
+});
+export type Timeline = z.infer<typeof timelineSchema>;
+
+export const segmentSchema = z.object({
+  contractType: contractTypeSchema.nullable(),
+  ageBand: ageBandSchema.nullable(),
+  incomeBand: incomeBandSchema.nullable(),
+});
+export type Segment = z.infer<typeof segmentSchema>;
+
+export const getClientFileOutput = z.object({
+  clientId: z.int(),
+  identity: z
+    .object({ firstName: text, lastName: text, branch: text.nullable(), phone: text.nullable() })
+    .nullable(),
+  status: clientStatusSchema,
+  outcome: outcomeSchema.nullable(),
+  /** The application's fields, grouped by reason family and labelled from the feature catalogue. */
+  groups: z.array(fieldGroupSchema),
+  history: historySummarySchema,
+  timeline: timelineSchema,
+  /** The client's own segment, to preselect a comparison. */
+  segment: segmentSchema,
+});
+export type ClientFile = z.infer<typeof getClientFileOutput>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// getScore
+
+export const riskBandBoundsSchema = z.object({ band: riskBandSchema, from: probability, to: probability });
+
+export const scoreSchema = z.object({
+  clientId: z.int(),
+  probability,
+  decision: decisionSchema,
+  threshold: probability,
+  /** Percentage points between the probability and the threshold, signed (< 0: under the threshold). */
+  margin: z.number(),
+  /** The margin in plain words ("3,2 points sous le seuil"). */
+  marginText: text,
+  riskBand: riskBandSchema,
+  bands: z.array(riskBandBoundsSchema),
+  modelVersion: z.string(),
+  scoredAt: isoDate,
+});
+export type Score = z.infer<typeof scoreSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// getExplanation (mirrors src-main/explain/clientExplanation.ts; a test checks they stay equal)
+
+export const featureContributionSchema = z.object({
+  name: z.string(),
+  label: text,
+  value: z.number().nullable(),
+  formattedValue: text,
+  shap: z.number(),
+  contribution: z.number(),
+  actionable: z.boolean(),
+  sensitive: z.boolean(),
+  protected: z.boolean(),
+});
+
+export const familyContributionSchema = z.object({
+  id: z.string(),
+  label: text,
+  shap: z.number(),
+  contribution: z.number(),
+  features: z.array(featureContributionSchema),
+});
+
+export const factorSchema = z.object({
+  family: z.string(),
+  label: text,
+  contribution: z.number(),
+  feature: z.string(),
+});
+
+export const reasonSchema = z.object({
+  family: z.string(),
+  feature: z.string(),
+  contribution: z.number(),
+  text,
+});
+
+export const dataWarningSchema = z.object({
+  kind: z.enum(['missing-external-scores', 'outside-training-range']),
+  features: z.array(z.string()),
+  text,
+});
+
+export const applicationEditsSchema = z
+  .object({
+    AMT_CREDIT: z.number().positive().max(1e9).optional(),
+    AMT_ANNUITY: z.number().positive().max(1e9).optional(),
+    AMT_GOODS_PRICE: z.number().positive().max(1e9).optional(),
+  })
+  .strict();
+export type ApplicationEdits = z.infer<typeof applicationEditsSchema>;
+
+const fullEditsSchema = z.object({
+  AMT_CREDIT: z.number(),
+  AMT_ANNUITY: z.number(),
+  AMT_GOODS_PRICE: z.number(),
+});
+
+export const clientExplanationSchema = z.object({
+  clientId: z.int().nullable(),
+  lang: langSchema,
+  modelVersion: z.string(),
+  probability,
+  decision: decisionSchema,
+  threshold: probability,
+  margin: z.number(),
+  borderline: z.boolean(),
+  baseProbability: probability,
+  families: z.array(familyContributionSchema),
+  adverse: z.array(factorSchema),
+  favourable: z.array(factorSchema),
+  principalReasons: z.array(reasonSchema),
+  favourableReasons: z.array(reasonSchema),
+  warnings: z.array(dataWarningSchema),
+  method: z.object({ kind: z.enum(['path-dependent', 'interventional']), notice: text }),
+  edits: applicationEditsSchema.nullable(),
+});
+export type ClientExplanation = z.infer<typeof clientExplanationSchema>;
+
+export const leverSchema = z.enum(['amount', 'term', 'down-payment']);
+
+export const counterfactualResultSchema = z.object({
+  clientId: z.int(),
+  lang: langSchema,
+  status: z.enum(['not-needed', 'found', 'none-within-limits']),
+  target: probability,
+  current: z.object({ probability, decision: decisionSchema, edits: fullEditsSchema }),
+  options: z.array(
+    z.object({
+      levers: z.array(leverSchema),
+      edits: fullEditsSchema,
+      changes: z.array(z.object({ lever: leverSchema, size: z.number() })),
+      probability,
+      decision: decisionSchema,
+      text,
+    }),
+  ),
+  limits: z.object({
+    minAmountShare: z.number(),
+    maxExtraMonths: z.number(),
+    maxTermMonths: z.number(),
+    maxDownPaymentShare: z.number(),
+  }),
+  summary: text,
+});
+export type CounterfactualResult = z.infer<typeof counterfactualResultSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// compare
+
+export const comparisonGroupSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('all') }),
+  z.strictObject({ kind: z.literal('similar'), k: z.int().min(20).max(500).default(50) }),
+  z.strictObject({
+    kind: z.literal('segment'),
+    contractType: contractTypeSchema.optional(),
+    ageBand: ageBandSchema.optional(),
+    incomeBand: incomeBandSchema.optional(),
+  }),
+]);
+export type ComparisonGroup = z.infer<typeof comparisonGroupSchema>;
+
+export const compareInput = z.strictObject({
+  clientId: clientIdSchema,
+  lang,
+  group: comparisonGroupSchema.default({ kind: 'all' }),
+  /** Features to show (catalogue names); default: those that matter most to this client's score. */
+  features: z.array(z.string().max(200)).max(12).optional(),
+  bins: z.int().min(5).max(50).default(20),
+});
+
+export const histogramSchema = z.object({
+  /** bins + 1 increasing edges; the last bin includes its upper edge. */
+  edges: z.array(z.number()),
+  repaid: z.array(z.int()),
+  defaulted: z.array(z.int()),
+  /** Group members with no value for the feature. */
+  missing: z.object({ repaid: z.int(), defaulted: z.int() }),
+});
+
+export const featureComparisonSchema = z.object({
+  name: z.string(),
+  label: text,
+  unit: z.string(),
+  format: z.string(),
+  clientValue: z.number().nullable(),
+  formattedClientValue: text,
+  /** Share of the group with a lower value, plus half the ties, in percent; null when the client's is missing. */
+  percentile: z.number().min(0).max(100).nullable(),
+  median: z.object({ repaid: z.number().nullable(), defaulted: z.number().nullable() }),
+  histogram: histogramSchema,
+});
+export type FeatureComparison = z.infer<typeof featureComparisonSchema>;
+
+export const compareOutput = z.object({
+  clientId: z.int(),
+  /** The past clients with a known outcome compared with (the client excluded), as aggregates only. */
+  group: z.object({
+    kind: z.enum(['all', 'similar', 'segment']),
+    description: text,
+    size: z.int(),
+    repaid: z.int(),
+    defaulted: z.int(),
+    defaultRate: z.number().nullable(),
+    /** The segment's criteria, for kind 'segment'. */
+    segment: segmentSchema.nullable(),
+  }),
+  /** The client's own segment. */
+  clientSegment: segmentSchema,
+  /** For kind 'similar': what the neighbours were matched on, and their medians (never a single client's row). */
+  similar: z
+    .object({
+      k: z.int(),
+      sentence: text,
+      matchedOn: z.array(z.object({ name: z.string(), label: text })),
+      medians: z.array(
+        z.object({ name: z.string(), label: text, value: z.number().nullable(), formattedValue: text }),
+      ),
+    })
+    .nullable(),
+  features: z.array(featureComparisonSchema),
+});
+export type Comparison = z.infer<typeof compareOutput>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// whatIf
+
+export const whatIfInput = z.strictObject({
+  clientId: clientIdSchema,
+  lang,
+  edits: applicationEditsSchema,
+  /** Also search what would change the decision from the edited application (at most ~300 ms more). */
+  counterfactuals: z.boolean().default(true),
+});
+
+export const familyDeltaSchema = z.object({
+  family: z.string(),
+  label: text,
+  before: z.number(),
+  after: z.number(),
+  change: z.number(),
+});
+
+export const whatIfOutput = z.object({
+  clientId: z.int(),
+  /** The stored application, as applied: every editable amount. */
+  stored: fullEditsSchema,
+  applied: fullEditsSchema,
+  before: z.object({ probability, decision: decisionSchema, riskBand: riskBandSchema }),
+  after: z.object({
+    probability,
+    decision: decisionSchema,
+    riskBand: riskBandSchema,
+    margin: z.number(),
+    marginText: text,
+  }),
+  /** Change of each family's contribution (probability scale), largest |change| first. */
+  delta: z.array(familyDeltaSchema),
+  explanation: clientExplanationSchema,
+  counterfactuals: counterfactualResultSchema.nullable(),
+});
+export type WhatIf = z.infer<typeof whatIfOutput>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// getModelInfo
+
+export const modelInfoOutput = z.object({
+  modelVersion: z.string(),
+  threshold: probability,
+  createdAt: isoDate,
+  /** Global importance of the model's features, most important first, labelled. */
+  importance: z.array(
+    z.object({ name: z.string(), label: text, family: z.string(), gain: z.number(), share: z.number() }),
+  ),
+  /** The model card (methodology, metrics, cost curve, calibration, fairness) as written by `scoring-desk train`. */
+  card: z.record(z.string(), z.unknown()).nullable(),
+});
+export type ModelInfo = z.infer<typeof modelInfoOutput>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Decisions and audit
+
+export const recordDecisionInput = z.strictObject({
+  clientId: clientIdSchema,
+  finalDecision: decisionSchema,
+  /** Required when the final decision differs from the model's. */
+  overrideReason: z.string().trim().max(2000).optional(),
+  /** The client's point of view, in their words. */
+  clientComment: z.string().trim().max(4000).optional(),
+  humanReviewRequested: z.boolean().default(false),
+  /** Who decides; default: the user running Scoring Desk. */
+  manager: z.string().trim().min(1).max(200).optional(),
+  /** The model version the manager saw: refused with 'conflict' if another model is loaded now. */
+  modelVersion: z.string().max(200).optional(),
+});
+
+export const decisionRecordSchema = z.object({
+  id: z.int(),
+  clientId: z.int(),
+  decidedAt: isoDate,
+  manager: z.string(),
+  finalDecision: decisionSchema,
+  modelDecision: decisionSchema,
+  overridden: z.boolean(),
+  overrideReason: z.string().nullable(),
+  clientComment: z.string().nullable(),
+  humanReviewRequested: z.boolean(),
+  modelVersion: z.string(),
+  probability,
+  /** sha256 of the model's input vector the decision was taken on. */
+  inputsFingerprint: z.string(),
+  traceId,
+});
+export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
+
+export const listDecisionsInput = z.strictObject({
+  clientId: clientIdSchema.optional(),
+  ...pageInput,
+});
+
+export const auditActionSchema = z.enum(['view', 'print', 'decision', 'print_pdf', 'export']);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+export const auditEntrySchema = z.object({
+  seq: z.int(),
+  at: isoDate,
+  actor: z.string(),
+  action: auditActionSchema,
+  clientId: z.int().nullable(),
+  traceId,
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const clientHistoryOutput = z.object({
+  clientId: z.int(),
+  decisions: z.array(decisionRecordSchema),
+  /** Views, prints and decisions of this client, most recent first. */
+  events: z.array(auditEntrySchema),
+});
+
+export const logEventInput = z.strictObject({
+  clientId: clientIdSchema,
+  kind: z.enum(['view', 'print']),
+  lang,
+  /** Which screen was viewed, or which sheet printed. */
+  view: z.string().trim().max(100).optional(),
+});
+
+export const logEventOutput = z.object({ seq: z.int(), at: isoDate, traceId });
+
+export const chainCheckSchema = z.object({
+  ok: z.boolean(),
+  entries: z.int(),
+  /** The first entry whose hash or link does not hold, and why. */
+  firstBreak: z.object({ seq: z.int(), reason: z.string() }).nullable(),
+});
+export type ChainCheck = z.infer<typeof chainCheckSchema>;
+
+export const exportAuditLogInput = z.strictObject({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
+
+export const exportAuditLogOutput = z.object({
+  format: z.enum(['jsonl', 'csv']),
+  fileName: z.string(),
+  entries: z.int(),
+  /** Every entry with its prev_hash and hash, oldest first. */
+  content: z.string(),
+  chain: chainCheckSchema,
+});
+
+export const statusOutput = z.object({
+  version: z.string(),
+  modelVersion: z.string().nullable(),
+  threshold: probability.nullable(),
+  clients: z.int(),
+  pending: z.int(),
+  scored: z.int(),
+  auditChain: chainCheckSchema,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The method table
+
+const empty = z.strictObject({});
+
+interface MethodSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  /** Reads only (true) or writes the decision record / audit log (false). */
+  readonly: boolean;
+  summary: string;
+}
+
+export const contract = {
+  getStatus: {
+    input: empty,
+    output: statusOutput,
+    readonly: true,
+    summary: 'Versions, counts and the audit chain check',
+  },
+  searchClients: {
+    input: searchClientsInput,
+    output: searchClientsOutput,
+    readonly: true,
+    summary: 'Search and list clients, pending applications first',
+  },
+  getClientFile: {
+    input: clientInput,
+    output: getClientFileOutput,
+    readonly: true,
+    summary: "A client's application, grouped and labelled, with the history summaries and timelines",
+  },
+  getScore: {
+    input: clientInput,
+    output: scoreSchema,
+    readonly: true,
+    summary: 'Probability of default, decision, threshold, margin and risk band',
+  },
+  getExplanation: {
+    input: clientInput,
+    output: clientExplanationSchema,
+    readonly: true,
+    summary: 'Why: reason families, principal reasons, features, warnings',
+  },
+  compare: {
+    input: compareInput,
+    output: compareOutput,
+    readonly: true,
+    summary: 'The client against all clients, similar past clients or a segment, as aggregates',
+  },
+  whatIf: {
+    input: whatIfInput,
+    output: whatIfOutput,
+    readonly: true,
+    summary:
+      'Edited amounts: new probability, decision and explanation delta, and what would change the decision',
+  },
+  getModelInfo: {
+    input: z.strictObject({ lang }),
+    output: modelInfoOutput,
+    readonly: true,
+    summary: 'The model card, metrics, cost curve, calibration, importance and fairness',
+  },
+  recordDecision: {
+    input: recordDecisionInput,
+    output: decisionRecordSchema,
+    readonly: false,
+    summary: "Record the manager's final decision (an override needs a reason)",
+  },
+  listDecisions: {
+    input: listDecisionsInput,
+    output: pageOf(decisionRecordSchema),
+    readonly: true,
+    summary: 'Recorded decisions, most recent first',
+  },
+  getClientHistory: {
+    input: z.strictObject({ clientId: clientIdSchema }),
+    output: clientHistoryOutput,
+    readonly: true,
+    summary: "A client's decisions, views and prints",
+  },
+  logEvent: {
+    input: logEventInput,
+    output: logEventOutput,
+    readonly: false,
+    summary: 'Log a view or a print; a print gets the trace id its sheet shows',
+  },
+  verifyAuditChain: {
+    input: empty,
+    output: chainCheckSchema,
+    readonly: true,
+    summary: 'Check the audit log hash chain and report the first break',
+  },
+  exportAuditLog: {
+    input: exportAuditLogInput,
+    output: exportAuditLogOutput,
+    readonly: false,
+    summary: 'The audit log with its chain, as JSON lines or CSV',
+  },
+} as const satisfies Record<string, MethodSpec>;
+
+export type Contract = typeof contract;
+export type ApiMethod = keyof Contract;
+export const apiMethods = Object.keys(contract) as ApiMethod[];
+
+/** What a caller sends (defaults may be left out). */
+export type ApiInput<M extends ApiMethod> = z.input<Contract[M]['input']>;
+/** What a service receives once the input is parsed (defaults filled in). */
+export type ApiParsedInput<M extends ApiMethod> = z.output<Contract[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = z.output<Contract[M]['output']>;
+
+/** The API as the services implement it: parsed input in, output out (errors thrown as ApiFailure). */
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };
+
+/** The API as a client sees it through a transport: raw input in, a result envelope out, never a throw. */
+export type ApiClient = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResult<ApiOutput<M>>> };
