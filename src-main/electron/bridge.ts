@@ -40,3 +40,9 @@ export function readVersionArgument(argv: readonly string[]): string {
   }
   return argument.slice(versionSwitch.length);
 }
+
+/** The IPC channels between the preload and the main process; the main process answers no other. */
+export const ipcChannels = {
+  api: 'scoring-desk:api',
+  printToPdf: 'scoring-desk:print-to-pdf',
+} as const;
