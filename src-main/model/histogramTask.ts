@@ -48,7 +48,7 @@ const FEATURES_PER_CHUNK = 4;
 const SKIP_DOMINANT_SHARE = 0.7;
 const ERROR_BYTES = 4096;
 /** This thread's working histograms for buildFeatureHistogram. */
-const scratch = new Float64Array(2 * (MAX_VALUE_BINS + 1) * HIST_STRIDE);
+const scratch = new Float64Array((MAX_VALUE_BINS + 1) * HIST_STRIDE);
 
 /** The shareable description of a binned matrix and the buffers built around it; passed as workerData. */
 export interface SharedBuffers {

@@ -40,8 +40,8 @@ export function leafValue(g: number, h: number, alpha: number, lambda: number): 
  * `orderedGh` holds the rows' gradient and hessian in the same order, so they are read sequentially. When
  * `skipBin` ≥ 0 that bin is left out of the loop and filled afterwards from the leaf totals, which saves most of
  * the work on columns dominated by one value or by missing values (LightGBM's most-frequent-bin trick).
- * `scratch` (at least 2 × binCount × HIST_STRIDE values) holds two histograms, one for even and one for odd
- * positions: consecutive rows often fall in the same bin, and alternating lets their additions overlap instead of
+ * `scratch` (at least binCount × HIST_STRIDE values) is a working histogram for every other row: consecutive rows
+ * often fall in the same bin, and alternating between two histograms lets their additions overlap instead of
  * waiting on each other.
  */
 export function buildFeatureHistogram(
@@ -62,14 +62,16 @@ export function buildFeatureHistogram(
 ): void {
   const width = binCount * HIST_STRIDE;
   if (skipBin < 0 && end - begin < 2 * width) {
-    // Few rows for many bins: clearing and merging two working histograms would cost more than it saves.
+    // Few rows for many bins: clearing and merging a working histogram would cost more than it saves.
     accumulateSkipping(bins, columnStart, order, orderedGh, begin, end, hist, off, -1);
     return;
   }
   if (skipBin < 0) {
-    scratch.fill(0, 0, 2 * width);
-    accumulateAlternating(bins, columnStart, order, orderedGh, begin, end, scratch, width);
-    for (let j = 0; j < width; j++) hist[off + j] = hist[off + j]! + scratch[j]! + scratch[width + j]!;
+    scratch.fill(0, 0, width);
+    const quadEnd = begin + ((end - begin) & ~3);
+    accumulateInTwo(bins, columnStart, order, orderedGh, begin, quadEnd, hist, off, scratch);
+    accumulateSkipping(bins, columnStart, order, orderedGh, quadEnd, end, hist, off, -1);
+    for (let j = 0; j < width; j++) hist[off + j] = hist[off + j]! + scratch[j]!;
     return;
   }
   accumulateSkipping(bins, columnStart, order, orderedGh, begin, end, hist, off, skipBin);
@@ -90,21 +92,36 @@ export function buildFeatureHistogram(
 // The hot loops live in functions of their own, with nothing after the loop: V8 compiles a long first call
 // on-stack, and code after the loop that had never run then deoptimises that code at every later call.
 
-function accumulateAlternating(
+/** Rows in fours (end − begin a multiple of 4), alternating between `hist` and the working histogram. */
+function accumulateInTwo(
   bins: Uint8Array,
   columnStart: number,
   order: Int32Array,
   orderedGh: Float64Array,
   begin: number,
   end: number,
+  hist: Float64Array,
+  off: number,
   scratch: Float64Array,
-  width: number,
 ): void {
-  for (let i = begin; i < end; i++) {
-    const j = (i & 1) * width + bins[columnStart + order[i]!]! * HIST_STRIDE;
-    scratch[j] = scratch[j]! + orderedGh[2 * i]!;
-    scratch[j + 1] = scratch[j + 1]! + orderedGh[2 * i + 1]!;
-    scratch[j + 2] = scratch[j + 2]! + 1;
+  for (let i = begin; i < end; i += 4) {
+    const j0 = off + bins[columnStart + order[i]!]! * HIST_STRIDE;
+    const j1 = bins[columnStart + order[i + 1]!]! * HIST_STRIDE;
+    const j2 = off + bins[columnStart + order[i + 2]!]! * HIST_STRIDE;
+    const j3 = bins[columnStart + order[i + 3]!]! * HIST_STRIDE;
+    const k = 2 * i;
+    hist[j0] = hist[j0]! + orderedGh[k]!;
+    hist[j0 + 1] = hist[j0 + 1]! + orderedGh[k + 1]!;
+    hist[j0 + 2] = hist[j0 + 2]! + 1;
+    scratch[j1] = scratch[j1]! + orderedGh[k + 2]!;
+    scratch[j1 + 1] = scratch[j1 + 1]! + orderedGh[k + 3]!;
+    scratch[j1 + 2] = scratch[j1 + 2]! + 1;
+    hist[j2] = hist[j2]! + orderedGh[k + 4]!;
+    hist[j2 + 1] = hist[j2 + 1]! + orderedGh[k + 5]!;
+    hist[j2 + 2] = hist[j2 + 2]! + 1;
+    scratch[j3] = scratch[j3]! + orderedGh[k + 6]!;
+    scratch[j3 + 1] = scratch[j3 + 1]! + orderedGh[k + 7]!;
+    scratch[j3 + 2] = scratch[j3 + 2]! + 1;
   }
 }
 

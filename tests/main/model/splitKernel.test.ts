@@ -209,9 +209,11 @@ describe('buildFeatureHistogram', () => {
     return hist;
   };
 
-  it('sums gradients, hessians and counts per bin, over many rows or few', () => {
+  it('sums gradients, hessians and counts per bin, over many rows (any multiple of four or not) or few', () => {
     for (const [begin, end] of [
       [0, rows],
+      [1, 998],
+      [2, 999],
       [3, 10],
       [500, 501],
     ] as const) {
