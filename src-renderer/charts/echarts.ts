@@ -54,4 +54,4 @@ export const chartBase = {
   aria: { enabled: true, decal: { show: true } },
   animation: false,
   textStyle: { fontFamily: 'system-ui, sans-serif', fontSize: 13, color: chartColours.ink },
-} as const;
+};
