@@ -27,5 +27,25 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Connections are made in src-main/data/clientBase.ts only, which gives every file the encryption key.
+    files: ['src-main/**', 'scripts/**'],
+    ignores: ['src-main/data/clientBase.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'better-sqlite3',
+              message:
+                'open SQLite files with openClientBase or openDatabaseFile (src-main/data/clientBase.ts)',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { ClientBase } from './clientBase.ts';
 import { createIndexSql, createTableSql, tables } from './schema.ts';
 
 /**
@@ -8,7 +8,7 @@ import { createIndexSql, createTableSql, tables } from './schema.ts';
 export interface Migration {
   version: number;
   description: string;
-  up(db: Database): void;
+  up(db: ClientBase): void;
 }
 
 export const migrations: Migration[] = [

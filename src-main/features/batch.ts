@@ -1,7 +1,8 @@
-import type { Database } from 'better-sqlite3';
 import { readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { BaseKey } from '../data/baseKey.ts';
+import { attachDatabaseFile, baseKeyOf, type ClientBase } from '../data/clientBase.ts';
 import { quoteIdent, tables } from '../data/schema.ts';
 import { startWorker } from '../runtime/worker.ts';
 import { scratchTable } from './blockPass.ts';
@@ -57,7 +58,7 @@ const INCREMENTAL_MAX_SHARE = 0.25;
 /** Page cache of each worker's connection to the base. */
 const WORKER_CACHE_KIB = 256 * 1024;
 
-function sourceMarks(db: Database): Record<string, SourceMark> {
+function sourceMarks(db: ClientBase): Record<string, SourceMark> {
   const marks: Record<string, SourceMark> = {};
   for (const table of tables) {
     const row = db
@@ -85,7 +86,7 @@ interface Plan {
  * grew by exactly those rows; anything else (a row deleted or rewritten, a key inserted below the mark) means a
  * full run. New clients are found by their absence from `client_features`.
  */
-function plan(db: Database, marks: Record<string, SourceMark>, full: boolean): Plan {
+function plan(db: ClientBase, marks: Record<string, SourceMark>, full: boolean): Plan {
   const state = readFeatureSet(db);
   if (full) return { mode: 'full', reason: 'full run requested' };
   if (!state) return { mode: 'full', reason: 'first computation in this base' };
@@ -153,6 +154,7 @@ function removeStaleScratch(dbPath: string): void {
  */
 async function runBlocks(
   dbPath: string,
+  key: BaseKey | undefined,
   clients: number[] | null,
   marks: Record<string, SourceMark>,
   workerCount: number,
@@ -166,7 +168,7 @@ async function runBlocks(
     new Promise<void>((resolvePromise, reject) => {
       const scratchPath = `${dbPath}.features-${process.pid}-${index}.tmp`;
       scratch.paths.push(scratchPath);
-      const job: BlockJob = { dbPath, scratchPath, clients, cacheKiB: WORKER_CACHE_KIB };
+      const job: BlockJob = { dbPath, scratchPath, clients, cacheKiB: WORKER_CACHE_KIB, key };
       const worker = startWorker(new URL('./blockPass.worker.ts', import.meta.url), { workerData: job });
       let failure: Error | undefined;
       const next = () => {
@@ -206,8 +208,8 @@ async function runBlocks(
 }
 
 /** Stores each client's block vectors, straight from the scratch tables; a block without a row stays NULL. */
-function storeVectors(db: Database, scratch: ScratchFiles): number {
-  scratch.paths.forEach((path, i) => db.prepare(`ATTACH ? AS scratch${i}`).run(path));
+function storeVectors(db: ClientBase, scratch: ScratchFiles): number {
+  scratch.paths.forEach((path, i) => attachDatabaseFile(db, path, `scratch${i}`));
   const table = (block: Block) => `scratch${scratch.holder.get(block.name)}.${scratchTable(block)}`;
   const history = blocks.filter((b) => b !== applicationBlock);
   return db
@@ -220,7 +222,7 @@ function storeVectors(db: Database, scratch: ScratchFiles): number {
     .run().changes;
 }
 
-function detachScratch(db: Database, scratch: ScratchFiles): void {
+function detachScratch(db: ClientBase, scratch: ScratchFiles): void {
   for (const attached of db.pragma('database_list') as { name: string }[]) {
     if (attached.name.startsWith('scratch')) db.exec(`DETACH ${attached.name}`);
   }
@@ -228,7 +230,7 @@ function detachScratch(db: Database, scratch: ScratchFiles): void {
 }
 
 export async function computeFeatures(
-  db: Database,
+  db: ClientBase,
   options: FeatureRunOptions = {},
 ): Promise<FeatureRunSummary> {
   const started = performance.now();
@@ -259,7 +261,7 @@ export async function computeFeatures(
           ? (db.prepare(`SELECT SK_ID_CURR FROM ${CLIENT_SET_TABLE}`).pluck().all() as number[])
           : null;
       const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), blocks.length));
-      await runBlocks(dbPath, clients, marks, workerCount, scratch, summary, progress);
+      await runBlocks(dbPath, baseKeyOf(db), clients, marks, workerCount, scratch, summary, progress);
       progress({ phase: 'write', done: 0, total: 1 });
       const t0 = performance.now();
       if (decided.mode === 'full') db.exec('DELETE FROM client_features');

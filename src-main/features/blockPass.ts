@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { ClientBase } from '../data/clientBase.ts';
 import { quoteIdent } from '../data/schema.ts';
 import { writeRow } from './client.ts';
 import { applicationBlock, type Block } from './recipe.ts';
@@ -16,7 +16,12 @@ export function scratchTable(block: Block): string {
   return quoteIdent(`block_${block.name}`);
 }
 
-export function writeBlock(source: Database, scratch: Database, block: Block, filter: ClientFilter): number {
+export function writeBlock(
+  source: ClientBase,
+  scratch: ClientBase,
+  block: Block,
+  filter: ClientFilter,
+): number {
   const table = scratchTable(block);
   const isApplication = block === applicationBlock;
   scratch.exec(

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabaseFile } from '../data/clientBase.ts';
 import { writeBlock } from './blockPass.ts';
 import { blocks } from './recipe.ts';
 import { CLIENT_SET_TABLE } from './sql.ts';
@@ -14,10 +14,10 @@ const job = workerData as BlockJob;
 const port = parentPort!;
 const post = (reply: BlockReply) => port.postMessage(reply);
 
-const source = new Database(job.dbPath, { fileMustExist: true });
+const source = openDatabaseFile(job.dbPath, { key: job.key ?? null });
 source.pragma('busy_timeout = 5000');
 source.pragma(`cache_size = -${job.cacheKiB}`);
-const scratch = new Database(job.scratchPath);
+const scratch = openDatabaseFile(job.scratchPath, { create: true, key: job.key ?? null });
 // A scratch file is thrown away after the run, or on failure: durability buys nothing.
 scratch.pragma('journal_mode = OFF');
 scratch.pragma('synchronous = OFF');

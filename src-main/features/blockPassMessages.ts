@@ -6,6 +6,8 @@ export interface BlockJob {
   /** The clients to compute; null for every client. */
   clients: number[] | null;
   cacheKiB: number;
+  /** The base's encryption key, which the scratch file gets too (derived features are client data). */
+  key: string | undefined;
 }
 
 export type BlockRequest = { type: 'block'; block: string } | { type: 'close' };

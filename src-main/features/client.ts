@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { ClientBase } from '../data/clientBase.ts';
 import { quoteIdent, tableSpec } from '../data/schema.ts';
 import { applicationBlock, features, historyBlocks, recipe } from './recipe.ts';
 import { blockStatement, boundApplicationStatement, storedApplicationStatement } from './statements.ts';
@@ -30,7 +30,7 @@ function checkClientId(clientId: number): void {
 }
 
 /** Why a client has no application row in the feature matrix. */
-function absentClient(db: Database, clientId: number): FeatureError {
+function absentClient(db: ClientBase, clientId: number): FeatureError {
   const { column, level } = recipe.application.excludeRows;
   const value = db
     .prepare(`SELECT ${quoteIdent(column)} FROM application WHERE SK_ID_CURR = ?`)
@@ -43,7 +43,7 @@ function absentClient(db: Database, clientId: number): FeatureError {
 }
 
 /** The 795 features of one client (NaN = missing), computed now from the client base. */
-export function clientFeatures(db: Database, clientId: number): Float64Array {
+export function clientFeatures(db: ClientBase, clientId: number): Float64Array {
   checkClientId(clientId);
   const vector = new Float64Array(features.length).fill(NaN);
   const params = { client: clientId };
@@ -71,7 +71,7 @@ const applicationColumns = tableSpec('application').columns.map((c) => c.name);
  * touched.
  */
 export function editedApplicationFeatures(
-  db: Database,
+  db: ClientBase,
   clientId: number,
   edits: ApplicationEdits,
 ): Float64Array {

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { ClientBase } from '../data/clientBase.ts';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { featureNames } from './recipe.ts';
 import { assertCurrentFeatures, blockColumns, readStoredBlocks } from './store.ts';
@@ -15,7 +15,7 @@ const CHUNK_CHARS = 1 << 20;
  * is a missing value. Numbers are written in their shortest exact form, so reading the file back gives the same
  * doubles. The file appears complete or not at all.
  */
-export function exportFeaturesCsv(db: Database, path: string): number {
+export function exportFeaturesCsv(db: ClientBase, path: string): number {
   assertCurrentFeatures(db);
   const partial = `${path}.partial`;
   const fd = openSync(partial, 'w');

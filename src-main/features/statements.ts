@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { ClientBase, Statement } from '../data/clientBase.ts';
 import { quoteIdent, tableSpec } from '../data/schema.ts';
 import { applicationBlock, type Block } from './recipe.ts';
 import { applicationSql, boundApplicationSql, historySql, type ClientFilter } from './sql.ts';
@@ -9,9 +9,9 @@ import { registerVarSamp } from './varSamp.ts';
  * than running it for one client, so each connection prepares each statement once (after registering the
  * `var_samp` aggregate the statements use).
  */
-const cache = new WeakMap<Database, Map<string, Statement>>();
+const cache = new WeakMap<ClientBase, Map<string, Statement>>();
 
-function prepared(db: Database, key: string, sql: () => string): Statement {
+function prepared(db: ClientBase, key: string, sql: () => string): Statement {
   let statements = cache.get(db);
   if (!statements) {
     registerVarSamp(db);
@@ -26,19 +26,19 @@ function prepared(db: Database, key: string, sql: () => string): Statement {
 }
 
 /** The block's statement: rows of `SK_ID_CURR`, (`TARGET` for the application), then the block's features. */
-export function blockStatement(db: Database, block: Block, filter: ClientFilter): Statement {
+export function blockStatement(db: ClientBase, block: Block, filter: ClientFilter): Statement {
   return prepared(db, `${block.name}:${filter.kind}`, () =>
     block === applicationBlock ? applicationSql(filter) : historySql(block, filter),
   );
 }
 
 /** The application block over one application bound as parameters (schema column order). */
-export function boundApplicationStatement(db: Database): Statement {
+export function boundApplicationStatement(db: ClientBase): Statement {
   return prepared(db, 'application:bound', boundApplicationSql);
 }
 
 /** One stored application row, every column in schema order: the input of an edited application. */
-export function storedApplicationStatement(db: Database): Statement {
+export function storedApplicationStatement(db: ClientBase): Statement {
   const columns = tableSpec('application').columns.map((c) => quoteIdent(c.name));
   return prepared(
     db,

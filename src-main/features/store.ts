@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { ClientBase } from '../data/clientBase.ts';
 import { createHash } from 'node:crypto';
 import { quoteIdent } from '../data/schema.ts';
 import { blocks, featureNames } from './recipe.ts';
@@ -33,7 +33,7 @@ export interface FeatureSetState {
   sources: Record<string, SourceMark>;
 }
 
-export function readFeatureSet(db: Database): FeatureSetState | undefined {
+export function readFeatureSet(db: ClientBase): FeatureSetState | undefined {
   const row = db.prepare('SELECT * FROM feature_set WHERE id = 1').get() as
     { fingerprint: string; names_json: string; computed_at: string; sources_json: string } | undefined;
   if (!row) return undefined;
@@ -45,7 +45,7 @@ export function readFeatureSet(db: Database): FeatureSetState | undefined {
   };
 }
 
-export function writeFeatureSet(db: Database, sources: Record<string, SourceMark>): void {
+export function writeFeatureSet(db: ClientBase, sources: Record<string, SourceMark>): void {
   db.prepare(
     `INSERT OR REPLACE INTO feature_set (id, fingerprint, names_json, computed_at, sources_json)
      VALUES (1, ?, ?, ?, ?)`,
@@ -57,7 +57,7 @@ export class StaleFeaturesError extends Error {
 }
 
 /** Throws unless the stored vectors follow this version's feature definitions. */
-export function assertCurrentFeatures(db: Database): void {
+export function assertCurrentFeatures(db: ClientBase): void {
   const state = readFeatureSet(db);
   if (!state)
     throw new StaleFeaturesError('no features computed in this client base: run `scoring-desk features`');
@@ -96,7 +96,7 @@ export function readStoredBlocks(blobs: (Buffer | null)[], target: Float64Array,
 }
 
 /** The stored vector of one client, or undefined when none is stored. */
-export function storedClientFeatures(db: Database, clientId: number): Float64Array | undefined {
+export function storedClientFeatures(db: ClientBase, clientId: number): Float64Array | undefined {
   assertCurrentFeatures(db);
   const blobs = db
     .prepare(`SELECT ${blockColumns} FROM client_features WHERE SK_ID_CURR = ?`)
@@ -118,7 +118,7 @@ export interface FeatureMatrix {
 }
 
 /** Every stored vector, by increasing SK_ID_CURR: the training (and scoring) matrix. */
-export function loadFeatureMatrix(db: Database): FeatureMatrix {
+export function loadFeatureMatrix(db: ClientBase): FeatureMatrix {
   return db.transaction(() => {
     assertCurrentFeatures(db);
     const count = db.prepare('SELECT COUNT(*) FROM client_features').pluck().get() as number;

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { ClientBase } from '../data/clientBase.ts';
 
 /**
  * `var_samp(x)`, the sample variance (ddof 1) that SQLite lacks, as an aggregate of the connection. It is the
@@ -20,7 +20,7 @@ function step(state: State, value: number | null): void {
   state[2] += (value - state[1]) * (value - before);
 }
 
-export function registerVarSamp(db: Database): void {
+export function registerVarSamp(db: ClientBase): void {
   db.aggregate(VAR_SAMP, {
     start: (): State => [0, 0, 0],
     step,

@@ -19,7 +19,8 @@ export function registerImportCommand(program: Command): void {
       `
 Bad rows (wrong field count, unparsable number, duplicate key) are written to the rejects report with their
 file, line, column, value and reason; unknown categorical levels are kept and counted. A missing required
-column stops the import. The base is replaced only when the whole import succeeded.`,
+column stops the import. The base is replaced only when the whole import succeeded; the previous base is kept
+in backups/ beside it (the last 3), for \`scoring-desk restore\`.`,
     )
     .action(async (dir: string, options: { db: string; rejects?: string }) => {
       const progress = createProgress();
@@ -69,6 +70,7 @@ export function formatSummary(summary: ImportSummary): string {
   }
   if (summary.ignoredFiles.length > 0)
     out += `\nFiles ignored (not Home Credit tables): ${summary.ignoredFiles.join(', ')}`;
+  if (summary.backupPath) out += `\nThe previous base is kept as ${summary.backupPath}`;
   const rejected = summary.tables.reduce((n, t) => n + t.rejected, 0);
   out += `\n${rejected > 0 ? `${rejected} rejected rows listed in ${summary.rejectsPath}` : 'No row rejected.'}\n`;
   return out;

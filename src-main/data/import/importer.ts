@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import {
   existsSync,
   fsyncSync,
@@ -10,7 +9,8 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { openClientBase, type ClientBase } from '../clientBase.ts';
+import { type Backup, backUpBase, dropBackup } from '../backups.ts';
+import { ClientBaseError, openClientBase, openDatabaseFile, type ClientBase } from '../clientBase.ts';
 import { createIndexSql, fileSpecFor, indexName, quoteIdent, tables, type TableSpec } from '../schema.ts';
 import type { CellBatch } from './cellBatch.ts';
 import { RejectsReport } from './rejectsReport.ts';
@@ -61,6 +61,8 @@ export interface ImportSummary {
   tables: TableImportSummary[];
   ignoredFiles: string[];
   elapsedMs: number;
+  /** Where the base as it was before this import is kept (undefined when the import created the base). */
+  backupPath?: string;
 }
 
 interface SourceFile {
@@ -73,7 +75,7 @@ interface SourceFile {
 /**
  * Imports a folder of Kaggle CSV files into a client base, atomically: the work happens on a copy beside the
  * target, which replaces it only once complete and sound, so an interrupted or failed import leaves the previous
- * base as it was.
+ * base as it was. The previous base is kept as a backup (see backups.ts).
  */
 export async function importCsvFolder(options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
@@ -135,7 +137,7 @@ export async function importCsvFolder(options: ImportOptions): Promise<ImportSum
     db.pragma('journal_mode = WAL');
     db.close();
     db = undefined;
-    replaceTarget(tmpPath, dbPath);
+    summary.backupPath = replaceTarget(tmpPath, dbPath)?.path;
     rejects.commit();
     return summary;
   } catch (error) {
@@ -193,12 +195,14 @@ function removeStaleWork(dbPath: string): void {
 
 function prepareWorkingCopy(dbPath: string, tmpPath: string): ClientBase {
   if (existsSync(dbPath)) {
-    let source: Database.Database;
+    let source: ClientBase;
     try {
-      source = new Database(dbPath, { fileMustExist: true });
+      // With the process's key: VACUUM INTO then writes the working copy encrypted with it too.
+      source = openDatabaseFile(dbPath);
       // Folds any write-ahead log into the file, so the copy and the later rename see all committed data.
       source.pragma('wal_checkpoint(TRUNCATE)');
     } catch (error) {
+      if (error instanceof ClientBaseError) throw new ImportError(error.message);
       throw new ImportError(`cannot open the existing client base ${dbPath}: ${(error as Error).message}`);
     }
     try {
@@ -215,7 +219,7 @@ function prepareWorkingCopy(dbPath: string, tmpPath: string): ClientBase {
   return db;
 }
 
-function replaceTarget(tmpPath: string, dbPath: string): void {
+function replaceTarget(tmpPath: string, dbPath: string): Backup | undefined {
   if (existsSync(`${dbPath}-wal`)) {
     throw new ImportError(
       `${dbPath} is in use by another program (its -wal file exists): close it and import again`,
@@ -224,13 +228,20 @@ function replaceTarget(tmpPath: string, dbPath: string): void {
   const fd = openSync(tmpPath, 'r+');
   fsyncSync(fd);
   closeSync(fd);
-  renameSync(tmpPath, dbPath);
+  const backup = backUpBase(dbPath);
+  try {
+    renameSync(tmpPath, dbPath);
+  } catch (error) {
+    if (backup) dropBackup(backup);
+    throw error;
+  }
   const dirFd = openSync(dirname(dbPath), 'r');
   try {
     fsyncSync(dirFd);
   } finally {
     closeSync(dirFd);
   }
+  return backup;
 }
 
 /** The column linking a table to its parent (the client, or the bureau credit), and that parent table. */

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { ClientBase, Statement } from '../clientBase.ts';
 import { quoteIdent, type TableSpec } from '../schema.ts';
 import { type CellBatch, levelText } from './cellBatch.ts';
 
@@ -13,7 +13,7 @@ export class TableWriter {
   private readonly params: (number | string | null)[];
   private readonly levels: (readonly string[] | undefined)[];
 
-  constructor(db: Database, table: TableSpec) {
+  constructor(db: ClientBase, table: TableSpec) {
     this.width = table.columns.length;
     this.levels = table.columns.map((c) => c.levels);
     const columns = table.columns.map((c) => quoteIdent(c.name)).join(', ');
