@@ -1,0 +1,94 @@
+import type { ApiHandlers, AuditEntry } from '../api/contract.ts';
+import { csvText } from '../data/demo/csvWriter.ts';
+import { canonicalJson } from './auditLog.ts';
+import { requireRow, type ServiceContext } from './context.ts';
+
+/**
+ * Views and prints into the audit log, the chain check, and the export for compliance (JSON lines or CSV, every
+ * entry with its prev_hash and hash, so that the receiver can re-verify the chain). An export is itself logged,
+ * with the hash of the last entry it holds: the chain's head at that time.
+ */
+
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'SK_ID_CURR',
+  'trace_id',
+  'details_json',
+  'prev_hash',
+  'hash',
+];
+
+function csvLine(entry: AuditEntry): string {
+  const cells = [
+    String(entry.seq),
+    entry.at,
+    entry.actor,
+    entry.action,
+    entry.clientId === null ? '' : String(entry.clientId),
+    entry.traceId,
+    canonicalJson(entry.details),
+    entry.prevHash,
+    entry.hash,
+  ];
+  return cells.map(csvText).join(',');
+}
+
+export function createAuditService(
+  context: ServiceContext,
+): Pick<ApiHandlers, 'logEvent' | 'verifyAuditChain' | 'exportAuditLog'> {
+  const { audit } = context;
+  return {
+    async logEvent({ clientId, kind, lang, view }) {
+      const row = requireRow(context, clientId);
+      const probability = context.index.probability[row]!;
+      const entry = audit.append({
+        actor: context.actor,
+        action: kind,
+        clientId,
+        details: {
+          lang,
+          view: view ?? null,
+          // What the sheet or screen showed, so that the printed trace id leads back to it.
+          modelVersion: context.model?.runtime.version ?? null,
+          probability: Number.isNaN(probability) ? null : probability,
+          finalDecision: context.index.finalDecisionOf(row),
+        },
+      });
+      return { seq: entry.seq, at: entry.at, traceId: entry.traceId };
+    },
+
+    async verifyAuditChain() {
+      return audit.verify();
+    },
+
+    async exportAuditLog({ format }) {
+      const chain = audit.verify();
+      const lines: string[] = format === 'csv' ? [CSV_COLUMNS.join(',')] : [];
+      let entries = 0;
+      let head: string | null = null;
+      for (const entry of audit.entries()) {
+        lines.push(format === 'csv' ? csvLine(entry) : JSON.stringify(entry));
+        head = entry.hash;
+        entries++;
+      }
+      const at = context.now();
+      audit.append({
+        actor: context.actor,
+        action: 'export',
+        clientId: null,
+        details: { format, entries, head, chainOk: chain.ok },
+      });
+      const stamp = at.toISOString().replace(/[:.]/g, '-');
+      return {
+        format,
+        fileName: `scoring-desk-audit-${stamp}.${format === 'csv' ? 'csv' : 'jsonl'}`,
+        entries,
+        content: lines.length > 0 ? `${lines.join('\n')}\n` : '',
+        chain,
+      };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { ClientBase } from '../data/clientBase.ts';
+import type { ClientExplainer } from '../explain/clientExplanation.ts';
+import { modelUnavailable, notFound } from '../api/apiFailure.ts';
+import type { AuditLog } from './auditLog.ts';
+import type { ClientIndex } from './clientIndex.ts';
+import type { ModelRuntime } from './modelRuntime.ts';
+
+/**
+ * What every service works with, built once by createServices (index.ts): the open client base, the in-memory
+ * client index, the model and its explainer when they could be loaded, the audit log, who is acting and the clock.
+ */
+export interface ServiceContext {
+  readonly db: ClientBase;
+  readonly index: ClientIndex;
+  readonly model: LoadedModel | undefined;
+  /** Why no model is loaded, for the 'model_unavailable' message. */
+  readonly modelProblem: string | undefined;
+  readonly audit: AuditLog;
+  /** The user on whose behalf decisions and events are recorded when the request names nobody. */
+  readonly actor: string;
+  now(): Date;
+}
+
+export interface LoadedModel {
+  runtime: ModelRuntime;
+  explainer: ClientExplainer;
+}
+
+export function requireModel(context: ServiceContext): LoadedModel {
+  if (!context.model) {
+    throw modelUnavailable(`no model is loaded: ${context.modelProblem ?? 'unknown reason'}`);
+  }
+  return context.model;
+}
+
+/** The client's row in the index, or a 'not_found' error naming the client. */
+export function requireRow(context: ServiceContext, clientId: number): number {
+  const row = context.index.rowOf(clientId);
+  if (row === undefined) throw notFound(`no client ${clientId} in the client base`, { clientId });
+  return row;
+}

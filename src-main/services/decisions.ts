@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiHandlers, DecisionRecord } from '../api/contract.ts';
+import { conflict, invalidRequest } from '../api/apiFailure.ts';
+import { requireModel, requireRow, type ServiceContext } from './context.ts';
+import type { Scores } from './scoring.ts';
+
+/**
+ * The decision record: the manager's final decision beside the model's, with the model version, the probability
+ * and the fingerprint of the inputs it was taken on, written with its audit entry in one transaction (both or
+ * neither). A final decision that differs from the model's needs a reason. The table is append-only: a second
+ * decision on a client supersedes the first without erasing it.
+ */
+
+interface DecisionRow {
+  id: number;
+  SK_ID_CURR: number;
+  decided_at: string;
+  manager: string;
+  final_decision: 'granted' | 'refused';
+  model_decision: 'granted' | 'refused';
+  override_reason: string | null;
+  client_comment: string | null;
+  human_review_requested: number;
+  model_version: string;
+  probability: number;
+  inputs_fingerprint: string;
+  trace_id: string;
+}
+
+function toRecord(row: DecisionRow): DecisionRecord {
+  return {
+    id: row.id,
+    clientId: row.SK_ID_CURR,
+    decidedAt: row.decided_at,
+    manager: row.manager,
+    finalDecision: row.final_decision,
+    modelDecision: row.model_decision,
+    overridden: row.final_decision !== row.model_decision,
+    overrideReason: row.override_reason,
+    clientComment: row.client_comment,
+    humanReviewRequested: row.human_review_requested === 1,
+    modelVersion: row.model_version,
+    probability: row.probability,
+    inputsFingerprint: row.inputs_fingerprint,
+    traceId: row.trace_id,
+  };
+}
+
+export function createDecisionsService(
+  context: ServiceContext,
+  scores: Scores,
+): Pick<ApiHandlers, 'recordDecision' | 'listDecisions' | 'getClientHistory'> {
+  const { db, index, audit } = context;
+  const insert = db.prepare(
+    `INSERT INTO decision (SK_ID_CURR, decided_at, manager, final_decision, model_decision, override_reason,
+       client_comment, human_review_requested, model_version, probability, inputs_fingerprint, trace_id)
+     VALUES (@clientId, @decidedAt, @manager, @finalDecision, @modelDecision, @overrideReason, @clientComment,
+       @humanReviewRequested, @modelVersion, @probability, @inputsFingerprint, @traceId)`,
+  );
+  const selectById = db.prepare('SELECT * FROM decision WHERE id = ?');
+  const clientDecisions = db.prepare('SELECT * FROM decision WHERE SK_ID_CURR = ? ORDER BY id DESC');
+
+  return {
+    async recordDecision(input) {
+      const row = requireRow(context, input.clientId);
+      if (index.target[row] !== -1) {
+        throw conflict(
+          `client ${input.clientId} is a past client whose outcome is known: there is no application to decide`,
+        );
+      }
+      const { runtime } = requireModel(context);
+      if (input.modelVersion !== undefined && input.modelVersion !== runtime.version) {
+        throw conflict(
+          `the decision was prepared with model ${input.modelVersion}, but model ${runtime.version} is loaded now: reload the client file`,
+          { expected: input.modelVersion, loaded: runtime.version },
+        );
+      }
+      const score = await scores.score(input.clientId, 'en');
+      const overrideReason = input.overrideReason?.length ? input.overrideReason : null;
+      if (input.finalDecision !== score.decision && overrideReason === null) {
+        throw invalidRequest(
+          `overrideReason: required when the final decision (${input.finalDecision}) differs from the model's (${score.decision})`,
+          { field: 'overrideReason' },
+        );
+      }
+      const vector = scores.vector(input.clientId);
+      const record = {
+        clientId: input.clientId,
+        decidedAt: context.now().toISOString(),
+        manager: input.manager ?? context.actor,
+        finalDecision: input.finalDecision,
+        modelDecision: score.decision,
+        overrideReason,
+        clientComment: input.clientComment?.length ? input.clientComment : null,
+        humanReviewRequested: input.humanReviewRequested ? 1 : 0,
+        modelVersion: runtime.version,
+        probability: score.probability,
+        inputsFingerprint: scores.fingerprint(vector),
+        traceId: randomUUID(),
+      };
+      const written = db
+        .transaction(() => {
+          const id = Number(insert.run(record).lastInsertRowid);
+          audit.append({
+            actor: record.manager,
+            action: 'decision',
+            clientId: record.clientId,
+            traceId: record.traceId,
+            details: {
+              decisionId: id,
+              finalDecision: record.finalDecision,
+              modelDecision: record.modelDecision,
+              overrideReason: record.overrideReason,
+              humanReviewRequested: record.humanReviewRequested === 1,
+              clientCommented: record.clientComment !== null,
+              modelVersion: record.modelVersion,
+              probability: record.probability,
+              inputsFingerprint: record.inputsFingerprint,
+            },
+          });
+          return selectById.get(id) as DecisionRow;
+        })
+        .immediate();
+      index.setDecision(row, record.finalDecision, record.decidedAt);
+      return toRecord(written);
+    },
+
+    async listDecisions({ clientId, page, pageSize }) {
+      const where = clientId === undefined ? '' : 'WHERE SK_ID_CURR = @clientId';
+      const total = db.prepare(`SELECT COUNT(*) FROM decision ${where}`).pluck().get({ clientId }) as number;
+      const rows = db
+        .prepare(`SELECT * FROM decision ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+        .all({ clientId, limit: pageSize, offset: (page - 1) * pageSize }) as DecisionRow[];
+      return { page, pageSize, total, items: rows.map(toRecord) };
+    },
+
+    async getClientHistory({ clientId }) {
+      requireRow(context, clientId);
+      return {
+        clientId,
+        decisions: (clientDecisions.all(clientId) as DecisionRow[]).map(toRecord),
+        events: audit.clientEntries(clientId),
+      };
+    },
+  };
+}
