@@ -1,3 +1,4 @@
+import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { i18n } from './i18n/index.ts';
@@ -5,4 +6,4 @@ import { router } from './router.ts';
 import './styles/screen.css';
 import './styles/print.css';
 
-createApp(App).use(i18n).use(router).mount('#app');
+createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');

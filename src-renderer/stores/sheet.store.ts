@@ -1,0 +1,74 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type {
+  ApiOutput,
+  ClientExplanation,
+  ClientFile,
+  CounterfactualResult,
+  Lang,
+  Score,
+} from '../../src-main/api/contract.ts';
+import { callApi, isDesktop, printToPdf } from '../api/client.ts';
+import { requestState } from './request.ts';
+
+export interface SheetData {
+  file: ClientFile;
+  score: Score;
+  explanation: ClientExplanation;
+  counterfactuals: CounterfactualResult | null;
+  history: ApiOutput<'getClientHistory'>;
+}
+
+/**
+ * The explanation sheet handed to the client, in the client's language (which may differ from the screen's), and
+ * its printing: each print is first logged, and the trace id the log returns is printed on the sheet.
+ */
+export const useSheetStore = defineStore('sheet', () => {
+  const sheet = requestState<SheetData>();
+  const printing = requestState<{ traceId: string; savedTo: string | null }>();
+  const traceId = ref<string | null>(null);
+
+  function load(clientId: number, lang: Lang): Promise<unknown> {
+    traceId.value = null;
+    return sheet.run(async () => {
+      const [file, score, explanation, whatIf, history] = await Promise.all([
+        callApi('getClientFile', { clientId, lang }),
+        callApi('getScore', { clientId, lang }),
+        callApi('getExplanation', { clientId, lang }),
+        callApi('whatIf', { clientId, lang, edits: {}, counterfactuals: true }),
+        callApi('getClientHistory', { clientId }),
+      ]);
+      return { file, score, explanation, counterfactuals: whatIf.counterfactuals, history };
+    });
+  }
+
+  /**
+   * Logs the print, shows its trace id on the sheet, then prints: to PDF through Electron in the app, through the
+   * browser's print dialog otherwise. `render` must resolve once the trace id is on the page.
+   */
+  function print(clientId: number, lang: Lang, render: () => Promise<void>): Promise<unknown> {
+    return printing.run(async () => {
+      const logged = await callApi('logEvent', { clientId, kind: 'print', lang, view: 'explanation-sheet' });
+      traceId.value = logged.traceId;
+      await render();
+      if (isDesktop) {
+        const saved = await printToPdf(logged.traceId);
+        return { traceId: logged.traceId, savedTo: saved.path };
+      }
+      window.print();
+      return { traceId: logged.traceId, savedTo: null };
+    });
+  }
+
+  return {
+    sheet: sheet.data,
+    loading: sheet.loading,
+    error: sheet.error,
+    traceId,
+    printed: printing.data,
+    printing: printing.loading,
+    printError: printing.error,
+    load,
+    print,
+  };
+});
