@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { ClientBase } from '../data/clientBase.ts';
 import type { ApplicationEdits } from '../features/client.ts';
 import type { ShapMethod } from './explainer.ts';
 
@@ -86,7 +86,7 @@ export interface ClientExplanation {
   probability: number;
   decision: Decision;
   threshold: number;
-  /** Percentage points between the probability and the threshold, signed (< 0: under the threshold). */
+  /** probability − threshold (< 0: under the threshold, granted). */
   margin: number;
   /** Within the borderline band under the threshold (granted, but close). */
   borderline: boolean;
@@ -114,8 +114,8 @@ export type Lever = 'amount' | 'term' | 'down-payment';
 export interface CounterfactualOption {
   /** The levers moved (one, or two together). */
   levers: Lever[];
-  /** The application amounts to apply (what explainEdited takes). */
-  edits: Required<ApplicationEdits>;
+  /** The application amounts to apply (what explainEdited takes); no goods price when the application has none. */
+  edits: ApplicationEdits;
   /** Size of each move: amount and down payment in % of the amount or goods price, term in months. */
   changes: { lever: Lever; size: number }[];
   probability: number;
@@ -147,7 +147,7 @@ export interface CounterfactualResult {
   status: CounterfactualStatus;
   /** The probability the options must go under: the threshold (refused) or the borderline band's floor. */
   target: number;
-  current: { probability: number; decision: Decision; edits: Required<ApplicationEdits> };
+  current: { probability: number; decision: Decision; edits: ApplicationEdits };
   /** Up to three options, smallest change first. */
   options: CounterfactualOption[];
   limits: CounterfactualLimits;
@@ -165,9 +165,14 @@ export interface ClientExplainer {
   readonly modelVersion: string;
   readonly threshold: number;
   explainVector(vector: Float64Array, lang: Lang): ClientExplanation;
-  explainClient(db: Database, clientId: number, lang: Lang): ClientExplanation;
+  explainClient(db: ClientBase, clientId: number, lang: Lang): ClientExplanation;
   /** The client with some application amounts changed (what-if); the stored client is not touched. */
-  explainEdited(db: Database, clientId: number, edits: ApplicationEdits, lang: Lang): ClientExplanation;
+  explainEdited(db: ClientBase, clientId: number, edits: ApplicationEdits, lang: Lang): ClientExplanation;
   /** What would change the decision, starting from the stored application or from `edits` applied to it. */
-  counterfactuals(db: Database, clientId: number, lang: Lang, edits?: ApplicationEdits): CounterfactualResult;
+  counterfactuals(
+    db: ClientBase,
+    clientId: number,
+    lang: Lang,
+    edits?: ApplicationEdits,
+  ): CounterfactualResult;
 }

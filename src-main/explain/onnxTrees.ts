@@ -25,6 +25,13 @@ export interface TreeModel {
    */
   float32Inputs: boolean;
   forest: Forest;
+  /** The file's metadata_props (our models keep their threshold, version and costs there). */
+  metadata: { key: string; value: string }[];
+}
+
+/** A metadata_props entry of the model file; undefined when absent or empty. */
+export function metadataValue(model: TreeModel, key: string): string | undefined {
+  return model.metadata.find((prop) => prop.key === key)?.value || undefined;
 }
 
 const ENSEMBLE_OPS = ['TreeEnsembleClassifier', 'TreeEnsembleRegressor'] as const;
@@ -109,6 +116,7 @@ export function parseOnnxTrees(file: string, bytes: Uint8Array): TreeModel {
     base: precision(score.base),
     featureNames: featureNames ?? Array.from({ length: nFeatures }, (_, i) => `f${i}`),
     float32Inputs,
+    metadata: model.metadataProps.map((prop) => ({ key: prop.key ?? '', value: prop.value ?? '' })),
     forest: buildForest(file, ensembleNodes, score.leaves, nFeatures, score.leafScale),
   };
 }

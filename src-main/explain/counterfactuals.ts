@@ -1,0 +1,272 @@
+import type { ApplicationEdits } from '../features/client.ts';
+import type {
+  CounterfactualLimits,
+  CounterfactualOption,
+  CounterfactualResult,
+  Decision,
+  Lang,
+  Lever,
+} from './clientExplanation.ts';
+import { capitalise, fill, wording } from './explanationWording.ts';
+import { formatCurrency, formatDuration, formatPercent } from './formatValue.ts';
+
+/**
+ * What would change the decision: the smallest moves of the levers the client and the bank control that bring the
+ * probability of default under the target, each scored again through the feature pipeline by the caller's
+ * `probabilityOf`. Nothing else of the client moves (no immutable or protected feature is ever touched).
+ *
+ * - amount: a smaller project, credit, goods price and annuity scaled down together (same term);
+ * - term: the same credit over more months, so a lower annuity (term in months ≈ credit / annuity);
+ * - down payment: the same goods price, less credit (and a proportionally lower annuity, same term).
+ *
+ * Each lever alone is scanned from the smallest move up (1 % or 1 month steps) and its first move reaching the
+ * target kept. Only when no lever alone does it, pairs (term with amount, term with down payment) are scanned on a
+ * coarser grid (5 %, 6 months) and the pair of smallest total move (each move as a share of its limit) kept.
+ */
+
+export const DEFAULT_LIMITS: CounterfactualLimits = {
+  minAmountShare: 0.5,
+  maxExtraMonths: 60,
+  maxTermMonths: 120,
+  maxDownPaymentShare: 0.5,
+};
+
+export const MAX_OPTIONS = 3;
+const FINE = { share: 0.01, months: 1 };
+const COARSE = { share: 0.05, months: 6 };
+
+/** The application's amounts: the goods price (revolving loans) or the annuity may be missing. */
+export interface Amounts {
+  credit: number;
+  annuity: number | null;
+  goods: number | null;
+}
+
+export interface CounterfactualSearch {
+  clientId: number;
+  lang: Lang;
+  current: Amounts;
+  /** Probability of default of the application with these amounts. */
+  probabilityOf: (edits: ApplicationEdits) => number;
+  threshold: number;
+  /** Options must go under this probability. */
+  target: number;
+  /** false: granted with enough margin, nothing to search. */
+  needed: boolean;
+  limits: CounterfactualLimits;
+}
+
+interface Move {
+  lever: Lever;
+  /** Share of the amount or goods price, or months. */
+  size: number;
+}
+
+interface Candidate {
+  moves: Move[];
+  amounts: Amounts;
+  edits: ApplicationEdits;
+  probability: number;
+  /** Total move, each as a share of its limit: what "smallest" means across levers. */
+  cost: number;
+}
+
+export function searchCounterfactuals(search: CounterfactualSearch): CounterfactualResult {
+  const { current, limits, lang } = search;
+  const currentEdits = editsOf(current);
+  const currentProbability = search.probabilityOf(currentEdits);
+  const levers = availableLevers(current, limits);
+  let found: Candidate[] = [];
+  if (search.needed) {
+    found = levers.flatMap((lever) => {
+      const hit = firstReaching(search, [], lever, FINE);
+      return hit ? [hit] : [];
+    });
+    if (found.length === 0 && levers.includes('term')) {
+      found = levers
+        .filter((lever) => lever !== 'term')
+        .flatMap((lever) => {
+          const hit = smallestPair(search, lever);
+          return hit ? [hit] : [];
+        });
+    }
+  }
+  const options = found
+    .sort((a, b) => a.cost - b.cost)
+    .slice(0, MAX_OPTIONS)
+    .map((candidate) => optionOf(search, candidate));
+  const status = !search.needed ? 'not-needed' : options.length > 0 ? 'found' : 'none-within-limits';
+  return {
+    clientId: search.clientId,
+    lang,
+    status,
+    target: search.target,
+    current: {
+      probability: currentProbability,
+      decision: decisionOf(currentProbability, search.threshold),
+      edits: currentEdits,
+    },
+    options,
+    limits,
+    summary: summaryOf(status, search.target, limits, lang),
+  };
+}
+
+export function decisionOf(probability: number, threshold: number): Decision {
+  return probability >= threshold ? 'refused' : 'granted';
+}
+
+function availableLevers(current: Amounts, limits: CounterfactualLimits): Lever[] {
+  const levers: Lever[] = ['amount'];
+  if (current.annuity !== null && termOf(current) + 1 <= limits.maxTermMonths) levers.push('term');
+  if (current.goods !== null) levers.push('down-payment');
+  return levers;
+}
+
+function termOf(amounts: Amounts): number {
+  return amounts.credit / amounts.annuity!;
+}
+
+/** Largest move of a lever within the limits. */
+function maxSize(lever: Lever, current: Amounts, limits: CounterfactualLimits): number {
+  switch (lever) {
+    case 'amount':
+      return 1 - limits.minAmountShare;
+    case 'term':
+      return Math.min(limits.maxExtraMonths, Math.floor(limits.maxTermMonths - termOf(current)));
+    case 'down-payment':
+      // The credit cannot go to zero: at most all of it but one euro.
+      return Math.min(limits.maxDownPaymentShare, (current.credit - 1) / current.goods!);
+  }
+}
+
+/** The amounts after a move; every amount is rounded as an application states it (euros, annuity in cents). */
+function apply(amounts: Amounts, move: Move): Amounts {
+  const cents = (x: number) => Math.round(x * 100) / 100;
+  switch (move.lever) {
+    case 'amount': {
+      const keep = 1 - move.size;
+      return {
+        credit: Math.round(amounts.credit * keep),
+        annuity: amounts.annuity === null ? null : cents(amounts.annuity * keep),
+        goods: amounts.goods === null ? null : Math.round(amounts.goods * keep),
+      };
+    }
+    case 'term':
+      return { ...amounts, annuity: cents(amounts.credit / (termOf(amounts) + move.size)) };
+    case 'down-payment': {
+      const credit = Math.round(amounts.credit - move.size * amounts.goods!);
+      return {
+        credit,
+        annuity: amounts.annuity === null ? null : cents((amounts.annuity * credit) / amounts.credit),
+        goods: amounts.goods,
+      };
+    }
+  }
+}
+
+function editsOf(amounts: Amounts): ApplicationEdits {
+  const edits: ApplicationEdits = { AMT_CREDIT: amounts.credit };
+  if (amounts.annuity !== null) edits.AMT_ANNUITY = amounts.annuity;
+  if (amounts.goods !== null) edits.AMT_GOODS_PRICE = amounts.goods;
+  return edits;
+}
+
+/** Scans `lever` upwards from the smallest step, after the `before` moves; the first move reaching the target. */
+function firstReaching(
+  search: CounterfactualSearch,
+  before: Move[],
+  lever: Lever,
+  steps: { share: number; months: number },
+): Candidate | undefined {
+  const start = before.reduce(apply, search.current);
+  const step = lever === 'term' ? steps.months : steps.share;
+  const last = maxSize(lever, search.current, search.limits);
+  // Whole steps counted as integers, so 0.01 × k lands on the same sizes every time.
+  for (let k = 1; k * step <= last + 1e-9; k++) {
+    const move = { lever, size: lever === 'term' ? k * step : Math.round(k * step * 100) / 100 };
+    const amounts = apply(start, move);
+    const edits = editsOf(amounts);
+    const probability = search.probabilityOf(edits);
+    if (probability < search.target) {
+      const moves = [...before, move];
+      return { moves, amounts, edits, probability, cost: costOf(moves, search.limits) };
+    }
+  }
+  return undefined;
+}
+
+/** The term with another lever: for each term step, the smallest move of the other reaching the target. */
+function smallestPair(search: CounterfactualSearch, other: Lever): Candidate | undefined {
+  let best: Candidate | undefined;
+  const lastMonths = maxSize('term', search.current, search.limits);
+  for (let months = COARSE.months; months <= lastMonths; months += COARSE.months) {
+    const hit = firstReaching(search, [{ lever: 'term', size: months }], other, COARSE);
+    if (hit && (!best || hit.cost < best.cost)) best = hit;
+  }
+  return best;
+}
+
+function costOf(moves: Move[], limits: CounterfactualLimits): number {
+  const limit: Record<Lever, number> = {
+    amount: 1 - limits.minAmountShare,
+    term: limits.maxExtraMonths,
+    'down-payment': limits.maxDownPaymentShare,
+  };
+  return moves.reduce((sum, move) => sum + move.size / limit[move.lever], 0);
+}
+
+function optionOf(search: CounterfactualSearch, candidate: Candidate): CounterfactualOption {
+  const { lang } = search;
+  const decision = decisionOf(candidate.probability, search.threshold);
+  const parts = candidate.moves.map((move) => {
+    const template = wording.counterfactuals[move.lever][lang];
+    const credit = formatCurrency(candidate.amounts.credit, lang);
+    switch (move.lever) {
+      case 'amount':
+        return fill(template, { percent: formatPercent(move.size, lang, 0), amount: credit });
+      case 'term':
+        return fill(template, {
+          months: formatDuration(move.size, 'month', lang),
+          annuity: formatCurrency(candidate.amounts.annuity!, lang),
+        });
+      case 'down-payment':
+        return fill(template, {
+          down: formatCurrency(search.current.goods! * move.size, lang),
+          percent: formatPercent(move.size, lang, 0),
+          amount: credit,
+        });
+    }
+  });
+  return {
+    levers: candidate.moves.map((move) => move.lever),
+    edits: candidate.edits,
+    changes: candidate.moves.map((move) => ({ lever: move.lever, size: move.size })),
+    probability: candidate.probability,
+    decision,
+    text: capitalise(
+      fill(wording.counterfactuals.option[lang], {
+        changes: parts.join(wording.words.and[lang]),
+        probability: formatPercent(candidate.probability, lang, 1),
+        decision: wording.words[decision][lang],
+      }),
+    ),
+  };
+}
+
+function summaryOf(
+  status: CounterfactualResult['status'],
+  target: number,
+  limits: CounterfactualLimits,
+  lang: Lang,
+): string {
+  const texts = wording.counterfactuals;
+  if (status === 'not-needed') return texts.notNeeded[lang];
+  if (status === 'found') return fill(texts.found[lang], { target: formatPercent(target, lang, 1) });
+  return fill(texts.none[lang], {
+    minAmount: formatPercent(1 - limits.minAmountShare, lang, 0),
+    extraMonths: String(limits.maxExtraMonths),
+    maxTerm: String(limits.maxTermMonths),
+    maxDown: formatPercent(limits.maxDownPaymentShare, lang, 0),
+  });
+}

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openClientBase } from '../../../../src-main/data/clientBase.ts';
+import { generateDemoData } from '../../../../src-main/data/demo/generate.ts';
+import { importCsvFolder } from '../../../../src-main/data/import/importer.ts';
+import { computeFeatures } from '../../../../src-main/features/batch.ts';
+import { modelInputIndices } from '../../../../src-main/features/catalogue.ts';
+import { featureIndex, featureNames } from '../../../../src-main/features/recipe.ts';
+import { featureFingerprint, loadFeatureMatrix } from '../../../../src-main/features/store.ts';
+import { columnMajorFromRows } from '../../../../src-main/model/featureMatrix.ts';
+import { fitScoringModel } from '../../../../src-main/model/fitScoringModel.ts';
+import { writeOnnxModel } from '../../../../src-main/model/onnxExport.ts';
+
+/**
+ * A small demo base (generated, imported, features computed) and small models trained on it, built once and
+ * shared by the explain test files (and runs) through a folder named after the feature definitions.
+ */
+
+const CLIENTS = 2000;
+const SEED = 1;
+const ROOT = join(
+  tmpdir(),
+  `scoring-desk-explain-demo-${CLIENTS}-${SEED}-${featureFingerprint.slice(0, 12)}`,
+);
+
+export interface DemoModels {
+  db: string;
+  /** Trained on the model inputs (protected attributes left out), as the product trains. */
+  model: string;
+  /** Trained with CODE_GENDER among its inputs on labels that follow it: its SHAP value dominates. */
+  genderModel: string;
+}
+
+export async function demoModels(): Promise<DemoModels> {
+  const paths = {
+    db: join(ROOT, 'base.sqlite'),
+    model: join(ROOT, 'model'),
+    genderModel: join(ROOT, 'gender'),
+  };
+  if (existsSync(join(ROOT, 'complete'))) return paths;
+  mkdirSync(tmpdir(), { recursive: true });
+  const work = mkdtempSync(`${ROOT}-building-`);
+  try {
+    await generateDemoData({ clients: CLIENTS, seed: SEED, outDir: join(work, 'csv') });
+    await importCsvFolder({ dir: join(work, 'csv'), dbPath: join(work, 'base.sqlite') });
+    const db = openClientBase(join(work, 'base.sqlite'));
+    try {
+      await computeFeatures(db, { workers: 1 });
+      const stored = loadFeatureMatrix(db);
+      const labelled = Array.from(stored.target.keys()).filter((r) => !Number.isNaN(stored.target[r]));
+      const labels = labelled.map((r) => stored.target[r]!);
+      await trainInto(join(work, 'model'), stored.values, labelled, modelInputIndices, labels);
+      // Labels that follow the gender (one in ten flipped), so the model leans on it above anything else.
+      const gender = featureIndex('CODE_GENDER');
+      const genderLabels = labelled.map(
+        (r, i) => (stored.values[r * featureNames.length + gender] === 0 ? 1 : 0) ^ (i % 10 === 0 ? 1 : 0),
+      );
+      await trainInto(
+        join(work, 'gender'),
+        stored.values,
+        labelled,
+        [gender, ...modelInputIndices],
+        genderLabels,
+      );
+    } finally {
+      db.close();
+    }
+    rmSync(join(work, 'csv'), { recursive: true, force: true });
+    mkdirSync(join(work, 'complete'));
+    try {
+      renameSync(work, ROOT);
+    } catch (error) {
+      // Another test file built it at the same time: use theirs.
+      if (!existsSync(join(ROOT, 'complete'))) throw error;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return paths;
+}
+
+async function trainInto(
+  dir: string,
+  values: Float64Array,
+  rows: number[],
+  columns: readonly number[],
+  labels: number[],
+): Promise<void> {
+  const matrix = columnMajorFromRows(values, featureNames, { rows, columns });
+  const fit = await fitScoringModel(matrix, labels, {
+    params: { learningRate: 0.1, numRounds: 60, numLeaves: 15, earlyStoppingRounds: 15, minChildWeight: 5 },
+    folds: 2,
+    threads: 1,
+  });
+  writeOnnxModel(dir, fit.model, {
+    featureNames: matrix.featureNames,
+    modelVersion: 'test-1',
+    trainingFingerprint: fit.report.fingerprint,
+    threshold: fit.report.decision.threshold,
+    costs: fit.report.costs,
+    createdAt: new Date().toISOString(),
+  });
+}
