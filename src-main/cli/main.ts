@@ -3,6 +3,7 @@ import { registerDemoDataCommand } from './commands/demoData.ts';
 import { registerExplainCommand } from './commands/explain.ts';
 import { registerFeaturesCommand } from './commands/features.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerModelCommands } from './commands/modelCommands.ts';
 
 /** Builds the `scoring-desk` program; each subcommand lives in its own module under `commands/`. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerDemoDataCommand(program);
   registerImportCommand(program);
   registerFeaturesCommand(program);
+  registerModelCommands(program);
   registerExplainCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -56,3 +56,19 @@ export function ratesByGroup(
     falsePositiveRate: t.n > t.defaults ? t.fp / (t.n - t.defaults) : NaN,
   }));
 }
+
+/** Age bands of the fairness report, youngest first; `UNKNOWN_GROUP` when the attribute is not recorded. */
+export const AGE_BANDS = ['<25', '25–34', '35–44', '45–54', '55–64', '65+'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+export const UNKNOWN_GROUP = 'unknown';
+
+const DAYS_PER_YEAR = 365.25;
+
+/** The age band of a client from DAYS_BIRTH (days before the application, negative), in whole years. */
+export function ageBand(daysBirth: number | null): AgeBand | typeof UNKNOWN_GROUP {
+  if (daysBirth === null || !Number.isFinite(daysBirth)) return UNKNOWN_GROUP;
+  const age = Math.floor(-daysBirth / DAYS_PER_YEAR);
+  if (age < 25) return '<25';
+  if (age >= 65) return '65+';
+  return AGE_BANDS[Math.floor((age - 25) / 10) + 1]!;
+}

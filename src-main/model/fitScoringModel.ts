@@ -46,6 +46,8 @@ export interface FitProgress {
   round: number;
   /** Upper bound on its rounds (the final training's are known, the folds' end by early stopping). */
   maxRounds: number;
+  /** Cross-validation: the fold's best round so far (by validation AUC). */
+  bestRounds?: number;
   validAuc?: number;
 }
 
@@ -118,6 +120,7 @@ export async function fitScoringModel(
           folds,
           round: info.round,
           maxRounds: Math.min(params.numRounds, info.bestRounds + params.earlyStoppingRounds),
+          bestRounds: info.bestRounds,
           validAuc: info.validAuc,
         }),
     });

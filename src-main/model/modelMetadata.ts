@@ -74,3 +74,17 @@ export function parseMetadataProps(
     createdAt: text(KEYS.createdAt),
   };
 }
+
+/**
+ * The creation date written into a model: SOURCE_DATE_EPOCH (whole seconds since 1970, the reproducible-builds
+ * convention) when set, so that the same data, seed and code give the same file byte for byte; the current time
+ * otherwise.
+ */
+export function creationDate(env: NodeJS.ProcessEnv = process.env): string {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return new Date().toISOString();
+  if (!/^\d{1,12}$/.test(epoch)) {
+    throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not ${JSON.stringify(epoch)}`);
+  }
+  return new Date(Number(epoch) * 1000).toISOString();
+}

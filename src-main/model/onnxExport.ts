@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -111,6 +112,18 @@ export function onnxModelBytes(model: TreeModel, metadata: ModelMetadata): Uint8
     metadataProps: metadataProps(metadata),
   });
   return onnx.ModelProto.encode(proto).finish();
+}
+
+/**
+ * A version naming the model's content: the same trees, inputs, training fingerprint, threshold and costs give the
+ * same version whatever the creation date, so re-scoring with a retrained identical model replaces its scores.
+ */
+export function contentVersion(
+  model: TreeModel,
+  metadata: Omit<ModelMetadata, 'modelVersion' | 'createdAt'>,
+): string {
+  const bytes = onnxModelBytes(model, { ...metadata, modelVersion: '-', createdAt: '-' });
+  return `gbdt-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
 }
 
 /**
