@@ -33,6 +33,7 @@ const wordingSchema = z
         refused: text,
         and: text,
         listSeparator: text,
+        colon: text,
       })
       .strict(),
     who: z.object({ most: text, half: text }).strict(),
@@ -50,6 +51,22 @@ const wordingSchema = z
         found: text,
         none: text,
         notNeeded: text,
+      })
+      .strict(),
+    /** Headings of the terminal report (scoring-desk explain --client). */
+    report: z
+      .object({
+        client: text,
+        probability: text,
+        borderline: text,
+        base: text,
+        reasons: text,
+        favourable: text,
+        families: text,
+        points: text,
+        warnings: text,
+        options: text,
+        none: text,
       })
       .strict(),
   })

@@ -36,6 +36,7 @@ export function formatCurrency(amount: number, lang: Lang, digits = 0): string {
 export function formatPercent(share: number, lang: Lang, digits = 1): string {
   return numberFormat(lang, `percent${digits}`, () => ({
     style: 'percent',
+    minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   })).format(share);
 }

@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { openClientBase } from '../../data/clientBase.ts';
+import { LANGS, type Lang } from '../../explain/clientExplanation.ts';
 import { explainCsvFile, type ExplainCsvSummary } from '../../explain/explainCsv.ts';
+import { ExplanationEngine } from '../../explain/explanationEngine.ts';
+import { readExplanationReference } from '../../explain/explanationReference.ts';
+import { formatClientReport } from '../clientReport.ts';
 import { createProgress } from '../progress.ts';
 
 interface ExplainOptions {
@@ -9,13 +15,27 @@ interface ExplainOptions {
   out?: string;
   background?: string;
   threads: number;
+  db?: string;
+  client?: number;
+  lang: Lang;
 }
+
+/** Where the one-client form finds the model when --model is not given. */
+export const DEFAULT_MODEL_DIR = 'models';
 
 export function registerExplainCommand(program: Command): void {
   program
     .command('explain')
-    .description("explain a tree model's scores: exact TreeSHAP values for every row of a CSV file")
-    .option('--model <file.onnx>', 'the model (an ONNX TreeEnsembleClassifier or TreeEnsembleRegressor)')
+    .description(
+      "explain a client's decision (--db, --client), or a tree model's scores on every row of a CSV file (--input, --out)",
+    )
+    .option(
+      '--model <file.onnx|dir>',
+      `the model: an ONNX TreeEnsembleClassifier or TreeEnsembleRegressor (with --db, its folder; default ${DEFAULT_MODEL_DIR}/)`,
+    )
+    .option('--db <file>', 'the client base (with --client)')
+    .option('--client <SK_ID_CURR>', 'the client whose decision to explain (with --db)', parseClientId)
+    .option('--lang <fr|en>', 'language of the explanation (with --client)', parseLang, 'fr' as Lang)
     .option('--input <rows.csv>', 'rows to explain, one column per feature (empty, NaN or NA = missing)')
     .option('--out <shap.csv>', 'where to write margin, probability, shap_<feature>..., shap_bias per row')
     .option(
@@ -31,13 +51,23 @@ export function registerExplainCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Input columns are matched to the model's features by name (its feature_names metadata), or by position when the
-header names none of them or there is no header. SHAP values are on the margin (log-odds) scale and add up:
-shap_bias + Σ shap_<feature> = margin. probability is the model's output for the positive class (the margin
-itself when the model has no logistic post_transform). With node covers in the model (nodes_hitrates), values are
-path-dependent TreeSHAP, as XGBoost's pred_contribs; with --background, interventional TreeSHAP over its rows.`,
+With --db and --client: the probability of default, the decision, the principal reasons, the contributions by
+reason family and what would change the decision (amount, term, down payment), in French or English. The first
+time a model is used this way, statistics of the client base are computed and kept beside it
+(explanation-reference.json).
+
+With --input and --out: input columns are matched to the model's features by name (its feature_names
+metadata), or by position when the header names none of them or there is no header. SHAP values are on the
+margin (log-odds) scale and add up: shap_bias + Σ shap_<feature> = margin. probability is the model's output for
+the positive class (the margin itself when the model has no logistic post_transform). With node covers in the
+model (nodes_hitrates), values are path-dependent TreeSHAP, as XGBoost's pred_contribs; with --background,
+interventional TreeSHAP over its rows.`,
     )
     .action(async (options: ExplainOptions, command: Command) => {
+      if (options.db !== undefined || options.client !== undefined) {
+        explainOneClient(await openEngine(options, command), options);
+        return;
+      }
       const { model, input, out } = auditFiles(options, command);
       const progress = createProgress();
       let started = false;
@@ -61,10 +91,72 @@ path-dependent TreeSHAP, as XGBoost's pred_contribs; with --background, interven
     });
 }
 
-/**
- * The --model/--input/--out form (audit a model on a file of rows) needs all three. Kept as one mode among
- * others: the one-client form (--db, --client) will be validated beside it.
- */
+interface ClientRun {
+  engine: ExplanationEngine;
+  db: ReturnType<typeof openClientBase>;
+  client: number;
+}
+
+/** The one-client form: --db and --client together, nothing of the file form. */
+async function openEngine(options: ExplainOptions, command: Command): Promise<ClientRun> {
+  const { db: dbFile, client } = options;
+  if (dbFile === undefined || client === undefined) {
+    return command.error(
+      `error: explain needs --db and --client together (missing --${dbFile ? 'client' : 'db'})`,
+      {
+        exitCode: 2,
+      },
+    );
+  }
+  const stray = (['input', 'out', 'background'] as const).filter((name) => options[name] !== undefined);
+  if (stray.length > 0) {
+    return command.error(
+      `error: ${stray.map((name) => `--${name}`).join(', ')} belong to the file form, not to --db/--client`,
+      { exitCode: 2 },
+    );
+  }
+  const model = options.model ?? DEFAULT_MODEL_DIR;
+  const modelDir = model.endsWith('.onnx') ? dirname(model) : model;
+  const db = openClientBase(dbFile);
+  try {
+    if (!readExplanationReference(modelDir)) {
+      process.stderr.write(
+        `Computing the explanation reference of ${modelDir} from ${dbFile} (once per model)…\n`,
+      );
+    }
+    return { engine: await ExplanationEngine.open(modelDir, { db }), db, client };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function explainOneClient(run: ClientRun, options: ExplainOptions): void {
+  try {
+    const explanation = run.engine.explainClient(run.db, run.client, options.lang);
+    const counterfactuals = run.engine.counterfactuals(run.db, run.client, options.lang);
+    process.stdout.write(formatClientReport(explanation, counterfactuals));
+  } finally {
+    run.db.close();
+  }
+}
+
+function parseClientId(value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new InvalidArgumentError('--client takes a client number (SK_ID_CURR), a positive whole number');
+  }
+  return id;
+}
+
+function parseLang(value: string): Lang {
+  if (!(LANGS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`--lang takes ${LANGS.join(' or ')}`);
+  }
+  return value as Lang;
+}
+
+/** The --model/--input/--out form (audit a model on a file of rows) needs all three. */
 function auditFiles(
   options: ExplainOptions,
   command: Command,
