@@ -1,88 +1,78 @@
 import type { Lang } from '../../src-main/api/contract.ts';
+import type { ModelCard } from '../../src-main/model/modelCard.ts';
 
 /**
- * Reads the parts of the model card the Model view draws. The contract types the card as an open record (the
- * trainer writes it), so each part is checked here and comes back null when absent or shaped otherwise: the view
- * then says "not in this model card" rather than guessing.
+ * The model card as the Model view reads it. The contract carries the card as an open record; the trainer writes
+ * it to the schema of src-main/model/modelCard.ts and the services validate it on loading, so a card of the known
+ * schema version is read as that type, and any other card as "not available" rather than guessed at.
  */
-
-type Card = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-
-/** A text in the card: a plain string, or one per language. */
-function text(value: unknown, lang: Lang): string | null {
-  if (typeof value === 'string') return value;
-  if (isRecord(value) && typeof value[lang] === 'string') return value[lang];
-  return null;
+export function readModelCard(card: Record<string, unknown> | null): ModelCard | null {
+  return card !== null && card.schemaVersion === 1 ? (card as unknown as ModelCard) : null;
 }
 
-function list<T>(value: unknown, read: (item: Record<string, unknown>) => T | null): T[] | null {
-  if (!Array.isArray(value)) return null;
-  const items = value.map((item) => (isRecord(item) ? read(item) : null));
-  return items.every((item) => item !== null) && items.length > 0 ? (items as T[]) : null;
+export interface MethodologyNote {
+  algorithm: string;
+  explanations: string;
+  limits: string[];
+  monitoring: string[];
 }
 
-export function methodologyOf(card: Card, lang: Lang): string | null {
-  return text(card.methodology, lang);
+export function methodologyOf(card: ModelCard, lang: Lang): MethodologyNote {
+  return {
+    algorithm: card.model.algorithm[lang],
+    explanations: card.explanations[lang],
+    limits: card.limits.map((text) => text[lang]),
+    monitoring: card.monitoring.map((text) => text[lang]),
+  };
 }
 
 export interface Metric {
-  name: string;
-  label: string;
+  name: 'oofAuc' | 'foldAuc' | 'logLoss' | 'brier' | 'refusalRate' | 'costPerClient';
   value: number;
+  /** ± spread, where the metric has one (AUC over the folds). */
+  spread: number | null;
+  format: 'decimal' | 'percent';
 }
 
-/** Metrics as a list `{ name, label?, value }` or a record `name → number`. */
-export function metricsOf(card: Card, lang: Lang): Metric[] | null {
-  const metrics = card.metrics;
-  if (isRecord(metrics)) {
-    const entries = Object.entries(metrics).filter((entry): entry is [string, number] => isNumber(entry[1]));
-    return entries.length > 0 ? entries.map(([name, value]) => ({ name, label: name, value })) : null;
-  }
-  return list(metrics, (item) =>
-    typeof item.name === 'string' && isNumber(item.value)
-      ? { name: item.name, label: text(item.label, lang) ?? item.name, value: item.value }
-      : null,
-  );
+export function metricsOf(card: ModelCard): Metric[] {
+  return [
+    { name: 'oofAuc', value: card.metrics.oofAuc, spread: null, format: 'decimal' },
+    {
+      name: 'foldAuc',
+      value: card.metrics.foldAuc.mean,
+      spread: card.metrics.foldAuc.std,
+      format: 'decimal',
+    },
+    { name: 'logLoss', value: card.metrics.logLoss, spread: null, format: 'decimal' },
+    { name: 'brier', value: card.metrics.brier, spread: null, format: 'decimal' },
+    { name: 'refusalRate', value: card.decision.refusalRate, spread: null, format: 'percent' },
+    { name: 'costPerClient', value: card.decision.costPerClient, spread: null, format: 'decimal' },
+  ];
 }
 
-export function costCurveOf(card: Card): { threshold: number; cost: number }[] | null {
-  return list(card.costCurve, (item) =>
-    isNumber(item.threshold) && isNumber(item.cost) ? { threshold: item.threshold, cost: item.cost } : null,
-  );
-}
-
-export function calibrationOf(card: Card): { predicted: number; observed: number }[] | null {
-  return list(card.calibration, (item) =>
-    isNumber(item.predicted) && isNumber(item.observed)
-      ? { predicted: item.predicted, observed: item.observed }
-      : null,
-  );
+export function calibrationOf(card: ModelCard): { predicted: number; observed: number }[] {
+  return card.calibration.deciles.map((bin) => ({
+    predicted: bin.meanPredicted,
+    observed: bin.observedRate,
+  }));
 }
 
 export interface FairnessRow {
   attribute: string;
   group: string;
-  count: number | null;
-  refusalRate: number | null;
-  defaultRate: number | null;
+  count: number;
+  refusalRate: number;
+  defaultRate: number;
 }
 
-/** Fairness as rows `{ attribute, group, count?, refusalRate?, defaultRate? }`. */
-export function fairnessOf(card: Card, lang: Lang): FairnessRow[] | null {
-  return list(card.fairness, (item) => {
-    const attribute = text(item.label, lang) ?? text(item.attribute, lang);
-    const group = text(item.groupLabel, lang) ?? text(item.group, lang);
-    if (attribute === null || group === null) return null;
-    return {
-      attribute,
-      group,
-      count: isNumber(item.count) ? item.count : null,
-      refusalRate: isNumber(item.refusalRate) ? item.refusalRate : null,
-      defaultRate: isNumber(item.defaultRate) ? item.defaultRate : null,
-    };
-  });
+export function fairnessOf(card: ModelCard, lang: Lang): FairnessRow[] {
+  return card.fairness.attributes.flatMap((attribute) =>
+    attribute.groups.map((group) => ({
+      attribute: attribute.description[lang],
+      group: group.group,
+      count: group.count,
+      refusalRate: group.refusalRate,
+      defaultRate: group.defaultRate,
+    })),
+  );
 }
