@@ -11,8 +11,18 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Backup, backUpBase, dropBackup } from '../backups.ts';
 import { ClientBaseError, openClientBase, openDatabaseFile, type ClientBase } from '../clientBase.ts';
-import { createIndexSql, fileSpecFor, indexName, quoteIdent, tables, type TableSpec } from '../schema.ts';
+import {
+  createIndexSql,
+  fileSpecFor,
+  indexName,
+  quoteIdent,
+  tableSpec,
+  tables,
+  type TableSpec,
+} from '../schema.ts';
+import { carryOverLateRecords } from './carryOver.ts';
 import type { CellBatch } from './cellBatch.ts';
+import { isIdentityFile, loadIdentityFile } from './identityFile.ts';
 import { RejectsReport } from './rejectsReport.ts';
 import { ImportError, OTHER_LEVELS } from './rowConverter.ts';
 import { readTableFile } from './tableFileReader.ts';
@@ -81,8 +91,8 @@ export async function importCsvFolder(options: ImportOptions): Promise<ImportSum
   const started = Date.now();
   const dbPath = resolve(options.dbPath);
   const rejectsPath = resolve(options.rejectsPath ?? `${dbPath}.rejects.csv`);
-  const { files, ignored } = discoverFiles(options.dir);
-  const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
+  const { files, identity, ignored } = discoverFiles(options.dir);
+  const bytesTotal = [...files, ...(identity ? [identity] : [])].reduce((sum, f) => sum + f.size, 0);
   const progress = options.onProgress ?? (() => {});
 
   removeStaleWork(dbPath);
@@ -113,6 +123,26 @@ export async function importCsvFolder(options: ImportOptions): Promise<ImportSum
       );
       bytesBefore += tableFiles.reduce((sum, f) => sum + f.size, 0);
       summaries.push(summary);
+    }
+    if (identity) {
+      const loadStarted = Date.now();
+      const clients = loadKeys(db, tableSpec('application'), keySets)!;
+      const loaded = loadIdentityFile(db, identity.path, identity.name, clients, rejects);
+      rowsDone += loaded.rowsRead;
+      progress({ phase: 'load', file: identity.name, bytesDone: bytesTotal, bytesTotal, rowsDone });
+      summaries.push({
+        table: 'client_identity',
+        files: [identity.name],
+        rowsRead: loaded.rowsRead,
+        imported: loaded.imported,
+        rejected: loaded.rejected,
+        warned: 0,
+        orphans: loaded.orphans,
+        unknownColumns:
+          loaded.unknownColumns.length > 0 ? [{ file: identity.name, columns: loaded.unknownColumns }] : [],
+        unknownLevels: [],
+        elapsedMs: Date.now() - loadStarted,
+      });
     }
     progress({ phase: 'index', bytesDone: bytesTotal, bytesTotal, rowsDone });
     for (const table of tables) for (const sql of createIndexSql(table)) db.exec(sql);
@@ -148,7 +178,13 @@ export async function importCsvFolder(options: ImportOptions): Promise<ImportSum
   }
 }
 
-function discoverFiles(dir: string): { files: SourceFile[]; ignored: string[] } {
+interface IdentitySource {
+  path: string;
+  name: string;
+  size: number;
+}
+
+function discoverFiles(dir: string): { files: SourceFile[]; identity?: IdentitySource; ignored: string[] } {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new ImportError(`${dir} is not a folder`);
@@ -159,8 +195,15 @@ function discoverFiles(dir: string): { files: SourceFile[]; ignored: string[] } 
   }
   const files: SourceFile[] = [];
   const ignored: string[] = [];
+  let identity: IdentitySource | undefined;
   for (const name of names.sort()) {
     if (!name.toLowerCase().endsWith('.csv')) continue;
+    if (isIdentityFile(name)) {
+      if (identity) throw new ImportError(`${dir} holds both ${identity.name} and ${name}: keep only one`);
+      const path = join(dir, name);
+      identity = { path, name, size: statSync(path).size };
+      continue;
+    }
     const match = fileSpecFor(name);
     if (!match) {
       ignored.push(name);
@@ -171,7 +214,7 @@ function discoverFiles(dir: string): { files: SourceFile[]; ignored: string[] } 
     const path = join(dir, name);
     files.push({ path, name, size: statSync(path).size, table: match.table });
   }
-  if (files.length === 0) {
+  if (files.length === 0 && !identity) {
     const expected = tables.flatMap((t) => t.files.map((f) => f.name)).join(', ');
     throw new ImportError(`no Home Credit CSV file in ${dir} (expected any of: ${expected})`);
   }
@@ -179,7 +222,7 @@ function discoverFiles(dir: string): { files: SourceFile[]; ignored: string[] } 
   const order = (f: SourceFile) =>
     f.table.files.findIndex((s) => s.name.toLowerCase() === f.name.toLowerCase());
   files.sort((a, b) => tables.indexOf(a.table) - tables.indexOf(b.table) || order(a) - order(b));
-  return { files, ignored };
+  return { files, identity, ignored };
 }
 
 /** Leftovers of imports killed mid-way: they were never renamed over the base, so they hold nothing of value. */
@@ -220,10 +263,18 @@ function prepareWorkingCopy(dbPath: string, tmpPath: string): ClientBase {
 }
 
 function replaceTarget(tmpPath: string, dbPath: string): Backup | undefined {
-  if (existsSync(`${dbPath}-wal`)) {
-    throw new ImportError(
-      `${dbPath} is in use by another program (its -wal file exists): close it and import again`,
-    );
+  const refuseIfInUse = () => {
+    if (existsSync(`${dbPath}-wal`)) {
+      throw new ImportError(
+        `${dbPath} is in use by another program (its -wal file exists): close it and import again`,
+      );
+    }
+  };
+  refuseIfInUse();
+  if (existsSync(dbPath)) {
+    carryOverLateRecords(tmpPath, dbPath);
+    // A program that opened the base during the carry-over could write after it: refuse rather than lose that.
+    refuseIfInUse();
   }
   const fd = openSync(tmpPath, 'r+');
   fsyncSync(fd);
