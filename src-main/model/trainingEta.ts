@@ -21,8 +21,8 @@ export class TrainingEta {
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   update(progress: FitProgress): TrainingEstimate {
-    if (progress.stage === 'binning') return { done: 0, secondsLeft: undefined };
     this.start ??= this.now();
+    if (progress.stage === 'binning') return { done: 0, secondsLeft: undefined };
     const k = progress.folds;
     const finalWeight = k / (k - 1);
     let done: number;

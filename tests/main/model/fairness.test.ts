@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ratesByGroup } from '../../../src-main/model/fairness.ts';
+import { AGE_BANDS, ageBand, ratesByGroup, UNKNOWN_GROUP } from '../../../src-main/model/fairness.ts';
 
 describe('ratesByGroup', () => {
   it('gives refusal and error rates per group at the threshold', () => {
@@ -20,5 +21,36 @@ describe('ratesByGroup', () => {
     const [only] = ratesByGroup([0.5], [0], ['X'], 0.1);
     expect(only!.truePositiveRate).toBeNaN();
     expect(only!.falsePositiveRate).toBe(1);
+  });
+});
+
+describe('ageBand', () => {
+  const days = (years: number) => -Math.ceil(years * 365.25);
+  it('puts whole years of age into the report bands, the bounds in the older band', () => {
+    expect(ageBand(days(24.99))).toBe('<25');
+    expect(ageBand(days(25))).toBe('25–34');
+    expect(ageBand(days(34.9))).toBe('25–34');
+    expect(ageBand(days(35))).toBe('35–44');
+    expect(ageBand(days(45))).toBe('45–54');
+    expect(ageBand(days(55))).toBe('55–64');
+    expect(ageBand(days(64.99))).toBe('55–64');
+    expect(ageBand(days(65))).toBe('65+');
+    expect(ageBand(days(90))).toBe('65+');
+  });
+
+  it('says unknown when the birth date is not recorded', () => {
+    expect(ageBand(null)).toBe(UNKNOWN_GROUP);
+    expect(ageBand(NaN)).toBe(UNKNOWN_GROUP);
+  });
+
+  it('gives every age a band, and older clients a band no younger (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 0, max: 40_000 }), (a, b) => {
+        const [young, old] = a < b ? [a, b] : [b, a];
+        const bandYoung = AGE_BANDS.indexOf(ageBand(-young) as (typeof AGE_BANDS)[number]);
+        const bandOld = AGE_BANDS.indexOf(ageBand(-old) as (typeof AGE_BANDS)[number]);
+        return bandYoung >= 0 && bandOld >= bandYoung;
+      }),
+    );
   });
 });
