@@ -4,6 +4,8 @@ import { registerExplainCommand } from './commands/explain.ts';
 import { registerFeaturesCommand } from './commands/features.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerModelCommands } from './commands/modelCommands.ts';
+import { registerKeyCommands } from './commands/keys.ts';
+import { registerRestoreCommand } from './commands/restore.ts';
 
 /** Builds the `scoring-desk` program; each subcommand lives in its own module under `commands/`. */
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerFeaturesCommand(program);
   registerModelCommands(program);
   registerExplainCommand(program);
+  registerRestoreCommand(program);
+  registerKeyCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

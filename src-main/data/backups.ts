@@ -122,9 +122,10 @@ function auditTail(db: ClientBase): AuditTail {
   return { entries: last?.seq ?? 0, lastHash: last?.hash };
 }
 
-/** Opens a backup read-only and checks it is a sound base of this version; returns its audit tail. */
+// Files are inspected through read-write connections: a read-only one leaves -wal and -shm files behind, which
+// would then pass for another program's.
 function checkBackup(path: string): AuditTail {
-  const db = openDatabaseFile(path, { readonly: true });
+  const db = openDatabaseFile(path);
   try {
     const check = db.pragma('integrity_check', { simple: true });
     if (check !== 'ok')
@@ -139,33 +140,43 @@ function checkBackup(path: string): AuditTail {
   }
 }
 
+function currentAuditTail(base: string): AuditTail {
+  const db = openDatabaseFile(base);
+  try {
+    return auditTail(db);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Puts a backup back in place of the base, atomically (a checked copy beside the base, then a rename). The base
  * being replaced becomes the newest backup, so a restore can itself be undone. A restore that would drop audit
- * entries written since the backup (decisions) is refused unless forced.
+ * entries written since the backup (decisions) is refused unless forced; so is one of a base that cannot be read.
  */
 export function restoreBackup(dbPath: string, options: RestoreOptions = {}): RestoreResult {
   const base = resolve(dbPath);
   const source = options.backup ? resolve(options.backup) : listBackups(base)[0]?.path;
   if (!source) throw new ClientBaseError(`no backup of ${base} in ${backupFolder(base)}`);
   if (!existsSync(source)) throw new ClientBaseError(`backup not found: ${source}`);
-  if (existsSync(`${base}-wal`)) {
-    throw new ClientBaseError(`${base} is in use by another program (its -wal file exists): close it first`);
-  }
   const backupTail = checkBackup(source);
-  if (existsSync(base) && !options.force) {
-    const current = openDatabaseFile(base, { readonly: true });
-    let currentTail: AuditTail;
+  if (existsSync(base)) {
+    let current: AuditTail | undefined;
     try {
-      currentTail = auditTail(current);
-    } finally {
-      current.close();
+      current = currentAuditTail(base);
+    } catch (error) {
+      if (!options.force)
+        throw new ClientBaseError(`${(error as Error).message}; add --force to replace it anyway`);
     }
-    if (currentTail.entries > backupTail.entries) {
+    if (current && current.entries > backupTail.entries && !options.force) {
       throw new ClientBaseError(
-        `${base} holds ${currentTail.entries - backupTail.entries} audit entries (decisions) written after the backup ${source}; restoring would drop them from the base (it would be kept as a backup). Add --force to restore anyway`,
+        `${base} holds ${current.entries - backupTail.entries} audit entries (decisions) written after the backup ${source}; restoring would drop them from the base (it would be kept as a backup). Add --force to restore anyway`,
       );
     }
+  }
+  // The last connection to close removes the write-ahead log: one still there means another program has the base.
+  if (existsSync(`${base}-wal`)) {
+    throw new ClientBaseError(`${base} is in use by another program (its -wal file exists): close it first`);
   }
   const tmpPath = `${base}.restore-${process.pid}.tmp`;
   copyFileSync(source, tmpPath);

@@ -17,7 +17,8 @@ export class RejectsReport {
   constructor(readonly path: string) {
     removeStaleReports(path);
     this.tmpPath = `${path}.${process.pid}.tmp`;
-    this.fd = openSync(this.tmpPath, 'w');
+    // It quotes rejected rows, client data: readable by its owner only, like the key.
+    this.fd = openSync(this.tmpPath, 'w', 0o600);
     writeSync(this.fd, 'file,line,column,value,reason\n');
   }
 

@@ -1,0 +1,91 @@
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { listBackups } from './backups.ts';
+import type { BaseKey } from './baseKey.ts';
+import { ClientBaseError, openDatabaseFile } from './clientBase.ts';
+
+/**
+ * Encrypts one unencrypted SQLite file in place, atomically: a copy beside it is encrypted, checked with the
+ * key, then renamed over the original.
+ */
+function encryptFile(file: string, key: BaseKey): void {
+  if (existsSync(`${file}-wal`)) {
+    const db = openDatabaseFile(file, { key: null });
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+    if (existsSync(`${file}-wal`)) {
+      throw new ClientBaseError(
+        `${file} is in use by another program (its -wal file exists): close it first`,
+      );
+    }
+  }
+  const tmpPath = `${file}.encrypt-${process.pid}.tmp`;
+  copyFileSync(file, tmpPath);
+  try {
+    const db = openDatabaseFile(tmpPath, { key: null });
+    try {
+      // SQLite3 Multiple Ciphers rewrites every page through the rollback journal; it cannot in WAL mode.
+      db.pragma('journal_mode = DELETE');
+      db.pragma(`cipher = 'sqlcipher'`);
+      db.pragma('legacy = 4');
+      db.rekey(Buffer.from(`x'${key}'`));
+    } finally {
+      db.close();
+    }
+    const check = openDatabaseFile(tmpPath, { key, readonly: true });
+    try {
+      const result = check.pragma('integrity_check', { simple: true });
+      if (result !== 'ok')
+        throw new ClientBaseError(`${file}: the encrypted copy failed its check: ${result}`);
+    } finally {
+      check.close();
+    }
+    const fd = openSync(tmpPath, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmpPath, file);
+  } catch (error) {
+    rmSync(tmpPath, { force: true });
+    throw error;
+  }
+  if (process.platform !== 'win32') {
+    const dirFd = openSync(dirname(file), 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  }
+}
+
+function isEncryptedWith(file: string, key: BaseKey): boolean {
+  try {
+    openDatabaseFile(file, { key, readonly: true }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Encrypts an unencrypted client base and its backups with `key`; returns the files it encrypted (those already
+ * encrypted with the key are left as they are). The old unencrypted bytes may survive in free disk blocks: only
+ * full-disk encryption covers those.
+ */
+export function encryptClientBase(dbPath: string, key: BaseKey): string[] {
+  if (!existsSync(dbPath)) throw new ClientBaseError(`client base not found: ${dbPath}`);
+  const files = [dbPath, ...listBackups(dbPath).map((b) => b.path)];
+  const encrypted: string[] = [];
+  for (const file of files) {
+    if (isEncryptedWith(file, key)) continue;
+    encryptFile(file, key);
+    encrypted.push(file);
+  }
+  return encrypted;
+}
