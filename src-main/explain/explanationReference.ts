@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { featureFingerprint } from '../features/store.ts';
+import { creationDate } from '../model/modelMetadata.ts';
 import { MODEL_FILE } from '../model/onnxExport.ts';
 import { sampleLabelledBase, type BaseSample } from './baseSample.ts';
 import { coverProblem } from './explainer.ts';
@@ -177,7 +178,7 @@ async function computeReference(
   return {
     format: FORMAT,
     model: { sha256: modelSha256(modelDir), version: metadataValue(model, 'model_version') ?? null },
-    createdAt: new Date().toISOString(),
+    createdAt: creationDate(),
     base: {
       featureFingerprint,
       labelled: sample.labelled,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openClientBase } from '../../data/clientBase.ts';
+import { buildExplanationReference } from '../../explain/explanationReference.ts';
 import { kernelParams } from '../../model/boosterParams.ts';
 import { DEFAULT_THREADS } from '../../model/histogramEngine.ts';
 import { writeModelFolder } from '../../model/modelFolder.ts';
@@ -108,11 +109,19 @@ the same model.onnx byte for byte.`,
         progress.stop();
       } catch (error) {
         progress.stop('failed');
+        db.close();
         throw error;
+      }
+      let files: string[];
+      try {
+        files = await writeModelFolder(options.out, async (staging) => {
+          writeTrainedModel(staging, trained);
+          // The statistics explanations compare a client with travel with the model (explanation-reference.json).
+          await buildExplanationReference(db, staging, { threads: Math.max(1, options.threads) });
+        });
       } finally {
         db.close();
       }
-      const files = await writeModelFolder(options.out, (staging) => writeTrainedModel(staging, trained));
       process.stdout.write(formatSummary(trained, files, performance.now() - t0));
     });
 }

@@ -14,6 +14,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src-main/cli/main.ts';
 import { openClientBase } from '../../../src-main/data/clientBase.ts';
 import { importCsvFolder } from '../../../src-main/data/import/importer.ts';
+import { REFERENCE_FILE } from '../../../src-main/explain/explanationReference.ts';
 import { computeFeatures } from '../../../src-main/features/batch.ts';
 import { modelInputs, protectedFeatures } from '../../../src-main/features/catalogue.ts';
 import { clientFeatures } from '../../../src-main/features/client.ts';
@@ -106,7 +107,7 @@ describe('scoring-desk train', () => {
 
   it('writes the model, a valid card and the note, and nothing else, into the folder', async () => {
     expect(readdirSync(out).sort()).toEqual(
-      ['README.md', MODEL_CARD_FILE, MODEL_CARD_NOTE_FILE, MODEL_FILE].sort(),
+      ['README.md', MODEL_CARD_FILE, MODEL_CARD_NOTE_FILE, MODEL_FILE, REFERENCE_FILE].sort(),
     );
     expect(readdirSync(work).filter((f) => f.includes('staging'))).toEqual([]);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toBe('kept\n');
