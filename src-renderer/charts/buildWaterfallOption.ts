@@ -85,7 +85,7 @@ export function buildWaterfallOption(input: WaterfallInput): EChartsCoreOption {
         type: 'bar',
         stack: 'waterfall',
         silent: true,
-        itemStyle: { color: 'transparent', decal: 'none' },
+        itemStyle: { color: 'transparent', decal: { symbol: 'none' } },
         data: bars.map((bar) => bar.low),
       },
       {
