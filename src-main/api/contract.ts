@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelCardSchema } from '../model/modelCard.ts';
 
 /**
  * The Scoring Desk API, declared once: every method's input and output as zod schemas, with the TypeScript types
@@ -10,7 +11,8 @@ import { z } from 'zod';
  * the base's currency; days are Kaggle's "days before the application" (negative); dates are ISO 8601 strings; a
  * missing value is null (JSON has no NaN). Every text meant for a person comes in the requested language.
  *
- * This module imports nothing but zod, so that the renderer can type-check against it without Node's types.
+ * This module imports nothing but zod schemas (the model card's, src-main/model/modelCard.ts, is zod only), so that
+ * the renderer can type-check against it without Node's types.
  */
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -344,6 +346,14 @@ export const applicationEditsSchema = z
   .strict();
 export type ApplicationEdits = z.infer<typeof applicationEditsSchema>;
 
+/** Application amounts as the explanation engine reports them (no goods price when the application has none). */
+const amountsSchema = z.object({
+  AMT_CREDIT: z.number().optional(),
+  AMT_ANNUITY: z.number().optional(),
+  AMT_GOODS_PRICE: z.number().optional(),
+});
+
+/** Every editable amount of an application, as stored or as a what-if applied them. */
 const fullEditsSchema = z.object({
   AMT_CREDIT: z.number(),
   AMT_ANNUITY: z.number(),
@@ -367,7 +377,7 @@ export const clientExplanationSchema = z.object({
   favourableReasons: z.array(reasonSchema),
   warnings: z.array(dataWarningSchema),
   method: z.object({ kind: z.enum(['path-dependent', 'interventional']), notice: text }),
-  edits: applicationEditsSchema.nullable(),
+  edits: amountsSchema.nullable(),
 });
 export type ClientExplanation = z.infer<typeof clientExplanationSchema>;
 
@@ -378,11 +388,11 @@ export const counterfactualResultSchema = z.object({
   lang: langSchema,
   status: z.enum(['not-needed', 'found', 'none-within-limits']),
   target: probability,
-  current: z.object({ probability, decision: decisionSchema, edits: fullEditsSchema }),
+  current: z.object({ probability, decision: decisionSchema, edits: amountsSchema }),
   options: z.array(
     z.object({
       levers: z.array(leverSchema),
-      edits: fullEditsSchema,
+      edits: amountsSchema,
       changes: z.array(z.object({ lever: leverSchema, size: z.number() })),
       probability,
       decision: decisionSchema,
@@ -526,8 +536,11 @@ export const modelInfoOutput = z.object({
   importance: z.array(
     z.object({ name: z.string(), label: text, family: z.string(), gain: z.number(), share: z.number() }),
   ),
-  /** The model card (methodology, metrics, cost curve, calibration, fairness) as written by `scoring-desk train`. */
-  card: z.record(z.string(), z.unknown()).nullable(),
+  /**
+   * The model card (methodology, metrics, cost curve, calibration, importance, fairness) as written by
+   * `scoring-desk train`; null for a model folder without one.
+   */
+  card: modelCardSchema.nullable(),
 });
 export type ModelInfo = z.infer<typeof modelInfoOutput>;
 

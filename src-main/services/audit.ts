@@ -52,7 +52,7 @@ export function createAuditService(
           lang,
           view: view ?? null,
           // What the sheet or screen showed, so that the printed trace id leads back to it.
-          modelVersion: context.model?.runtime.version ?? null,
+          modelVersion: context.model?.version ?? null,
           probability: Number.isNaN(probability) ? null : probability,
           finalDecision: context.index.finalDecisionOf(row),
         },

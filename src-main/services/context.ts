@@ -1,5 +1,4 @@
 import type { ClientBase } from '../data/clientBase.ts';
-import type { ClientExplainer } from '../explain/clientExplanation.ts';
 import { modelUnavailable, notFound } from '../api/apiFailure.ts';
 import type { AuditLog } from './auditLog.ts';
 import type { ClientIndex } from './clientIndex.ts';
@@ -12,7 +11,7 @@ import type { ModelRuntime } from './modelRuntime.ts';
 export interface ServiceContext {
   readonly db: ClientBase;
   readonly index: ClientIndex;
-  readonly model: LoadedModel | undefined;
+  readonly model: ModelRuntime | undefined;
   /** Why no model is loaded, for the 'model_unavailable' message. */
   readonly modelProblem: string | undefined;
   readonly audit: AuditLog;
@@ -21,12 +20,7 @@ export interface ServiceContext {
   now(): Date;
 }
 
-export interface LoadedModel {
-  runtime: ModelRuntime;
-  explainer: ClientExplainer;
-}
-
-export function requireModel(context: ServiceContext): LoadedModel {
+export function requireModel(context: ServiceContext): ModelRuntime {
   if (!context.model) {
     throw modelUnavailable(`no model is loaded: ${context.modelProblem ?? 'unknown reason'}`);
   }

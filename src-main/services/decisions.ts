@@ -68,7 +68,7 @@ export function createDecisionsService(
           `client ${input.clientId} is a past client whose outcome is known: there is no application to decide`,
         );
       }
-      const { runtime } = requireModel(context);
+      const runtime = requireModel(context);
       if (input.modelVersion !== undefined && input.modelVersion !== runtime.version) {
         throw conflict(
           `the decision was prepared with model ${input.modelVersion}, but model ${runtime.version} is loaded now: reload the client file`,

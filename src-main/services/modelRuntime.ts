@@ -1,36 +1,37 @@
-import { featureNames } from '../features/recipe.ts';
-import { ModelLoadError, OnnxScorer } from '../model/onnxScorer.ts';
-import type { ModelMetadata } from '../model/modelMetadata.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClientBase } from '../data/clientBase.ts';
+import { ExplanationEngine } from '../explain/explanationEngine.ts';
+import { modelInputs } from '../features/catalogue.ts';
+import { loadClientScorer } from '../model/clientScoring.ts';
+import { MODEL_CARD_FILE, parseModelCard, type ModelCard } from '../model/modelCard.ts';
+import type { OnnxScorer } from '../model/onnxScorer.ts';
+import { selectModelInputs } from '../model/trainingData.ts';
 
 /**
- * The loaded model, as the services use it: the onnxruntime scorer and where each of its inputs sits in a full
- * feature vector (catalogue order). Loaded once per server or app; a model folder that cannot be used leaves the
- * services running without a model (search, client file and decisions still answer), with the reason kept for
- * the 'model_unavailable' errors.
+ * The loaded model, as the services use it: the onnxruntime scorer (probabilities, as `scoring-desk score`
+ * stores them), the explanation engine over the same file, and the model card. Loaded once per server or app;
+ * a model folder that cannot be used leaves the services running without a model (search, client file and
+ * decisions still answer), with the reason kept for the 'model_unavailable' errors.
  */
 export class ModelRuntime {
   private constructor(
     readonly modelDir: string,
     readonly scorer: OnnxScorer,
-    /** Position in the full feature vector of each model input, in the model's order. */
-    readonly inputPositions: Int32Array,
+    readonly explainer: ExplanationEngine,
+    /** Null when the folder has no model-card.json (a model trained elsewhere). */
+    readonly card: ModelCard | null,
   ) {}
 
-  static async load(modelDir: string): Promise<ModelRuntime> {
-    const scorer = await OnnxScorer.load(modelDir);
-    const positions = scorer.metadata.featureNames.map((name) => featureNames.indexOf(name));
-    const unknown = scorer.metadata.featureNames.filter((_, i) => positions[i]! < 0);
-    if (unknown.length > 0) {
+  static async load(modelDir: string, db: ClientBase): Promise<ModelRuntime> {
+    const scorer = await loadClientScorer(modelDir);
+    try {
+      const explainer = await ExplanationEngine.open(modelDir, { db, threshold: scorer.metadata.threshold });
+      return new ModelRuntime(modelDir, scorer, explainer, readCard(modelDir));
+    } catch (error) {
       await scorer.release();
-      throw new ModelLoadError(
-        `the model in ${modelDir} uses features this version does not compute: ${unknown.slice(0, 5).join(', ')}`,
-      );
+      throw error;
     }
-    return new ModelRuntime(modelDir, scorer, Int32Array.from(positions));
-  }
-
-  get metadata(): ModelMetadata {
-    return this.scorer.metadata;
   }
 
   get version(): string {
@@ -41,13 +42,14 @@ export class ModelRuntime {
     return this.scorer.metadata.threshold;
   }
 
-  /** The model's inputs taken from full feature vectors, row-major float32 (what onnxruntime reads). */
+  get createdAt(): string {
+    return this.scorer.metadata.createdAt;
+  }
+
+  /** The model's inputs of full feature vectors (catalogue order), row-major float32 as onnxruntime reads them. */
   modelInputs(vectors: readonly Float64Array[]): Float32Array {
-    const width = this.inputPositions.length;
-    const out = new Float32Array(vectors.length * width);
-    vectors.forEach((vector, r) => {
-      for (let k = 0; k < width; k++) out[r * width + k] = vector[this.inputPositions[k]!]!;
-    });
+    const out = new Float32Array(vectors.length * modelInputs.length);
+    vectors.forEach((vector, r) => selectModelInputs(vector, out, r * modelInputs.length));
     return out;
   }
 
@@ -58,4 +60,15 @@ export class ModelRuntime {
   async release(): Promise<void> {
     await this.scorer.release();
   }
+}
+
+function readCard(modelDir: string): ModelCard | null {
+  const path = join(modelDir, MODEL_CARD_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  return parseModelCard(JSON.parse(text), path);
 }

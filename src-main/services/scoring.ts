@@ -47,7 +47,7 @@ export class Scores {
 
   /** sha256 of the model's inputs taken from `vector` (float32, as the model reads them). */
   fingerprint(vector: Float64Array): string {
-    const inputs = requireModel(this.context).runtime.modelInputs([vector]);
+    const inputs = requireModel(this.context).modelInputs([vector]);
     return createHash('sha256').update(new Uint8Array(inputs.buffer)).digest('hex');
   }
 
@@ -59,7 +59,7 @@ export class Scores {
     const { index } = this.context;
     const missing = rows.filter((row) => Number.isNaN(index.probability[row]!));
     if (missing.length === 0) return;
-    const { runtime } = requireModel(this.context);
+    const runtime = requireModel(this.context);
     const scorable: { row: number; vector: Float64Array }[] = [];
     for (const row of missing) {
       try {
@@ -93,7 +93,7 @@ export class Scores {
 
   async score(clientId: number, lang: 'fr' | 'en'): Promise<Score> {
     const row = requireRow(this.context, clientId);
-    const { runtime } = requireModel(this.context);
+    const runtime = requireModel(this.context);
     await this.ensure([row]);
     const stored = this.context.db
       .prepare('SELECT probability, scored_at FROM score WHERE model_version = ? AND SK_ID_CURR = ?')

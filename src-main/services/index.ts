@@ -1,0 +1,114 @@
+import { userInfo } from 'node:os';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { ApiHandlers } from '../api/contract.ts';
+import { openClientBase } from '../data/clientBase.ts';
+import { createAuditService } from './audit.ts';
+import { AuditLog } from './auditLog.ts';
+import { ClientIndex } from './clientIndex.ts';
+import { createClientFileService } from './clientFile.ts';
+import { createClientsService } from './clients.ts';
+import { Comparisons, createComparisonService } from './comparison.ts';
+import type { ServiceContext } from './context.ts';
+import { createDecisionsService } from './decisions.ts';
+import { createExplanationsService, Explanations } from './explanations.ts';
+import { createModelInfoService } from './modelInfo.ts';
+import { ModelRuntime } from './modelRuntime.ts';
+import { createScoringService, Scores } from './scoring.ts';
+import { createWhatIfService } from './whatIf.ts';
+
+/**
+ * The composition root of the application core: opens the client base and the model folder once, builds the
+ * services over them and hands back the contract's handlers. Both transports (HTTP, Electron IPC) and the tests
+ * get their services here and nowhere else.
+ */
+
+export interface ServicesOptions {
+  /** The client base (SQLite file); it must exist. */
+  dbPath: string;
+  /** The model folder (model.onnx, model-card.json). A folder that cannot be used leaves the services without a model. */
+  modelDir: string;
+  /** Who acts when a request names nobody; default: the operating system's user name. */
+  actor?: string;
+  now?: () => Date;
+  /** Where to say that the model could not be loaded; default: console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+export interface Services {
+  readonly handlers: ApiHandlers;
+  readonly context: ServiceContext;
+  /** Loads what the first comparison would otherwise load (past clients' feature columns). */
+  warmUp(): void;
+  close(): Promise<void>;
+}
+
+/** Features kept in memory for comparisons beyond the similarity ones: the model's most important. */
+const PINNED_IMPORTANT_FEATURES = 30;
+
+export async function createServices(options: ServicesOptions): Promise<Services> {
+  const db = openClientBase(options.dbPath);
+  let model: ModelRuntime | undefined;
+  let modelProblem: string | undefined;
+  try {
+    model = await ModelRuntime.load(options.modelDir, db);
+  } catch (error) {
+    modelProblem = (error as Error).message;
+    (options.onWarning ?? console.warn)(`Scoring Desk runs without a model: ${modelProblem}`);
+  }
+  const now = options.now ?? (() => new Date());
+  const context: ServiceContext = {
+    db,
+    index: ClientIndex.load(db, model?.version ?? null, model?.threshold ?? Number.NaN),
+    model,
+    modelProblem,
+    audit: new AuditLog(db, now),
+    actor: options.actor ?? userInfo().username,
+    now,
+  };
+  const scores = new Scores(context);
+  const explanations = new Explanations(context, scores);
+  const comparisons = new Comparisons(
+    context,
+    scores,
+    (clientId, lang) => explanations.mattering(clientId, lang),
+    () =>
+      (model?.card?.importance.top ?? []).slice(0, PINNED_IMPORTANT_FEATURES).map((entry) => entry.feature),
+  );
+  const handlers: ApiHandlers = {
+    async getStatus() {
+      let pending = 0;
+      let scored = 0;
+      for (let row = 0; row < context.index.size; row++) {
+        if (context.index.status(row) === 'pending') pending++;
+        if (!Number.isNaN(context.index.probability[row]!)) scored++;
+      }
+      return {
+        version: packageJson.version,
+        modelVersion: model?.version ?? null,
+        threshold: model?.threshold ?? null,
+        clients: context.index.size,
+        pending,
+        scored,
+        auditChain: context.audit.verify(),
+      };
+    },
+    ...createClientsService(context, scores),
+    ...createClientFileService(context),
+    ...createScoringService(scores),
+    ...createExplanationsService(explanations),
+    ...createComparisonService(comparisons),
+    ...createWhatIfService(context, explanations),
+    ...createModelInfoService(context),
+    ...createDecisionsService(context, scores),
+    ...createAuditService(context),
+  };
+  return {
+    handlers,
+    context,
+    warmUp: () => comparisons.warmUp(),
+    async close() {
+      await model?.release();
+      db.close();
+    },
+  };
+}
