@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openClientBase } from '../../../../src-main/data/clientBase.ts';
@@ -39,7 +39,38 @@ export async function demoModels(): Promise<DemoModels> {
     genderModel: join(ROOT, 'gender'),
   };
   if (existsSync(join(ROOT, 'complete'))) return paths;
-  mkdirSync(tmpdir(), { recursive: true });
+  // One test file builds; the others (other worker processes) wait for it rather than build the same again.
+  const lock = `${ROOT}.lock`;
+  if (!takeLock(lock)) {
+    while (!existsSync(join(ROOT, 'complete'))) {
+      if (!existsSync(lock)) return demoModels();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return paths;
+  }
+  try {
+    await build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return paths;
+}
+
+/** Makes the lock folder; false when another process holds it (a lock older than 10 minutes is stale). */
+function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const held = statSync(lock, { throwIfNoEntry: false });
+    if (held && Date.now() - held.mtimeMs < 600_000) return false;
+    rmSync(lock, { recursive: true, force: true });
+    return takeLock(lock);
+  }
+}
+
+async function build(): Promise<void> {
   const work = mkdtempSync(`${ROOT}-building-`);
   try {
     await generateDemoData({ clients: CLIENTS, seed: SEED, outDir: join(work, 'csv') });
@@ -68,16 +99,11 @@ export async function demoModels(): Promise<DemoModels> {
     }
     rmSync(join(work, 'csv'), { recursive: true, force: true });
     mkdirSync(join(work, 'complete'));
-    try {
-      renameSync(work, ROOT);
-    } catch (error) {
-      // Another test file built it at the same time: use theirs.
-      if (!existsSync(join(ROOT, 'complete'))) throw error;
-    }
+    rmSync(ROOT, { recursive: true, force: true });
+    renameSync(work, ROOT);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return paths;
 }
 
 async function trainInto(
