@@ -1,14 +1,7 @@
 import type { Lang } from '../../src-main/api/contract.ts';
 import type { ModelCard } from '../../src-main/model/modelCard.ts';
 
-/**
- * The model card as the Model view reads it. The contract carries the card as an open record; the trainer writes
- * it to the schema of src-main/model/modelCard.ts and the services validate it on loading, so a card of the known
- * schema version is read as that type, and any other card as "not available" rather than guessed at.
- */
-export function readModelCard(card: Record<string, unknown> | null): ModelCard | null {
-  return card !== null && card.schemaVersion === 1 ? (card as unknown as ModelCard) : null;
-}
+/** The parts of the model card (written by `scoring-desk train`) the Model view shows, in the view's language. */
 
 export interface MethodologyNote {
   algorithm: string;

@@ -52,9 +52,14 @@ export const useWhatIfStore = defineStore('whatIf', () => {
     timer = setTimeout(() => void simulate(), debounceMs);
   }
 
-  /** Applies a "what would change the decision" option at once. */
-  function apply(option: Amounts): Promise<unknown> {
-    amounts.value = { ...option };
+  /** Applies a "what would change the decision" option at once; amounts it leaves out stay as they are. */
+  function apply(option: Partial<Amounts>): Promise<unknown> {
+    const base = amounts.value ?? stored.value;
+    if (base === null) return Promise.resolve(null);
+    const given = Object.entries(option).filter(
+      (entry): entry is [keyof Amounts, number] => entry[1] !== undefined,
+    );
+    amounts.value = { ...base, ...Object.fromEntries(given) };
     return simulate();
   }
 
