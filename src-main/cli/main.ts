@@ -6,6 +6,7 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerModelCommands } from './commands/modelCommands.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerRestoreCommand } from './commands/restore.ts';
+import { registerServeCommand } from './commands/serve.ts';
 
 /** Builds the `scoring-desk` program; each subcommand lives in its own module under `commands/`. */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerExplainCommand(program);
   registerRestoreCommand(program);
+  registerServeCommand(program);
   registerKeyCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;

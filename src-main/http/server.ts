@@ -1,0 +1,270 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiError, ApiHandlers } from '../api/contract.ts';
+import { dispatch, isApiMethod } from '../api/dispatch.ts';
+import { statusOfError } from './errorStatus.ts';
+import { openApiDocument } from './openApi.ts';
+import { StaticFiles } from './staticFiles.ts';
+
+/**
+ * The HTTP transport: `POST /api/<method>` for every method of the contract (the route table is the contract's
+ * method list, nothing per method here), `GET /api/openapi.json`, and the built renderer for a browser.
+ *
+ * Plain node:http rather than a framework: one generic route, a static folder and a few headers are all it
+ * needs, and every dependency left out is one less in the installer and in `npm audit` (issue 8).
+ *
+ * Bound to the loopback interface by default, where it also refuses requests whose Host header names another
+ * host (a web page cannot reach it through DNS rebinding). A non-local bind needs an access token: requests to
+ * /api then carry `Authorization: Bearer <token>`, or the cookie set by opening the page once with `?token=`.
+ */
+
+/** Largest request body: inputs are small objects; anything bigger is a mistake or an attack. */
+export const MAX_BODY_BYTES = 1 << 20;
+const TOKEN_COOKIE = 'scoring_desk_token';
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export interface HttpServerOptions {
+  handlers: ApiHandlers;
+  version: string;
+  /** The built renderer (dist/renderer); the API works without it. */
+  staticDir?: string;
+  /** When set, every /api request must present it (required for a non-local bind). */
+  token?: string;
+  /** Accept any Host header (a non-local bind, behind the token). Default false: loopback names only. */
+  anyHost?: boolean;
+  /** Where unexpected errors go (the server's log); their details never reach the client. */
+  onInternalError?: (error: unknown) => void;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  response.end(body);
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  send(response, status, JSON.stringify(value), {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+}
+
+function sendError(
+  response: ServerResponse,
+  status: number,
+  error: ApiError,
+  headers: Record<string, string> = {},
+): void {
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  sendJson(response, status, { error });
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieToken(request: IncomingMessage): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === TOKEN_COOKIE) return value.join('=');
+  }
+  return undefined;
+}
+
+function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+}
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const onInternalError = options.onInternalError ?? ((error) => console.error(error));
+  const files = options.staticDir ? new StaticFiles(options.staticDir) : undefined;
+  let openApi: string | undefined;
+
+  const authorised = (request: IncomingMessage): boolean => {
+    if (!options.token) return true;
+    const header = request.headers.authorization;
+    const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+    const given = bearer ?? cookieToken(request);
+    return given !== undefined && sameSecret(given, options.token);
+  };
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    if (!authorised(request)) {
+      sendError(
+        response,
+        401,
+        {
+          code: 'invalid_request',
+          message: 'this server needs an access token: Authorization: Bearer <token>',
+        },
+        { 'WWW-Authenticate': 'Bearer' },
+      );
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    if (method === 'openapi.json' && (request.method === 'GET' || request.method === 'HEAD')) {
+      openApi ??= JSON.stringify(openApiDocument(options.version));
+      send(response, 200, openApi, { 'Content-Type': 'application/json; charset=utf-8' });
+      return;
+    }
+    if (!isApiMethod(method)) {
+      sendError(response, 404, { code: 'not_found', message: `no API method named ${method.slice(0, 100)}` });
+      return;
+    }
+    if (request.method !== 'POST') {
+      sendError(
+        response,
+        405,
+        { code: 'invalid_request', message: `${method} is called with POST and its input as a JSON body` },
+        { Allow: 'POST' },
+      );
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(request);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        sendError(response, 413, {
+          code: 'invalid_request',
+          message: `the body is larger than ${MAX_BODY_BYTES} bytes`,
+        });
+        return;
+      }
+      throw error;
+    }
+    let input: unknown = {};
+    if (body.length > 0) {
+      try {
+        input = JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        sendError(response, 400, {
+          code: 'invalid_request',
+          message: `the body of ${method} is not valid JSON: ${(error as Error).message}`,
+        });
+        return;
+      }
+    }
+    const result = await dispatch(options.handlers, method, input, onInternalError);
+    if (result.ok) sendJson(response, 200, result.value);
+    else sendError(response, statusOfError(result.error.code), result.error);
+  }
+
+  function handleStatic(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      send(response, 405, 'Method Not Allowed', { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' });
+      return;
+    }
+    const token = url.searchParams.get('token');
+    if (token !== null && options.token && sameSecret(token, options.token)) {
+      // Once given in the address, the token lives in a cookie the page's own requests carry, not in the URL.
+      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      send(response, 303, '', { Location: '/' });
+      return;
+    }
+    const file = files?.read(url.pathname);
+    if (!file) {
+      const hint =
+        files?.available === false ? ' (the renderer is not built: run npm run build:renderer)' : '';
+      send(response, 404, `Not found${hint}\n`, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return;
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': file.contentType,
+      'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    };
+    if (files?.contentSecurityPolicy && file.contentType.startsWith('text/html')) {
+      headers['Content-Security-Policy'] = files.contentSecurityPolicy;
+    }
+    send(response, 200, request.method === 'HEAD' ? Buffer.alloc(0) : file.body, headers);
+  }
+
+  return createServer((request, response) => {
+    const host = hostName(request.headers.host);
+    if (!options.anyHost && (host === undefined || !LOOPBACK_HOSTS.has(host))) {
+      sendError(response, 421, {
+        code: 'invalid_request',
+        message: 'this server answers on localhost only (the Host header names another host)',
+      });
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      sendError(response, 400, { code: 'invalid_request', message: 'the request URL cannot be parsed' });
+      return;
+    }
+    const work = url.pathname.startsWith('/api/')
+      ? handleApi(request, response, url.pathname)
+      : Promise.resolve(handleStatic(request, response, url));
+    work.catch((error: unknown) => {
+      onInternalError(error);
+      if (!response.headersSent) {
+        sendError(response, 500, {
+          code: 'internal',
+          message: 'an internal error occurred; the details are in the server log',
+        });
+      } else {
+        response.destroy();
+      }
+    });
+  });
+}
+
+/** Starts listening; resolves with the address actually bound (port 0 picks a free one). */
+export function listen(server: Server, port: number, host: string): Promise<{ url: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({ url: `http://${shown}:${address.port}`, port: address.port });
+    });
+  });
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
