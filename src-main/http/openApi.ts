@@ -12,8 +12,9 @@ type JsonSchema = Record<string, unknown>;
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   // OpenAPI 3.1 speaks JSON Schema 2020-12, zod's default target; the per-schema $schema key is redundant there.
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
+  const document = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  delete document.$schema;
+  return document;
 }
 
 const errorStatuses = [...new Set(apiErrorSchema.shape.code.options.map(statusOfError))].sort();

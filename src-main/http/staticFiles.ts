@@ -50,9 +50,8 @@ export class StaticFiles {
     this.root = normalize(root);
     const index = join(this.root, 'index.html');
     const html = existsSync(index) ? readFileSync(index, 'utf8') : '';
-    this.contentSecurityPolicy = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/i.exec(
-      html,
-    )?.[1];
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/i.exec(html)?.[1];
+    this.contentSecurityPolicy = meta === undefined ? undefined : decodeAttribute(meta);
   }
 
   get available(): boolean {
