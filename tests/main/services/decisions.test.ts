@@ -1,0 +1,205 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiFailure } from '../../../src-main/api/apiFailure.ts';
+import { parseInput } from '../../../src-main/api/dispatch.ts';
+import type { Services } from '../../../src-main/services/index.ts';
+import { apiFixture, fixtureServices, type ApiFixture } from './support/apiFixture.ts';
+import { expectOutput } from './support/expectOutput.ts';
+
+let fixture: ApiFixture;
+let services: Services;
+let pending: number[];
+let past: number;
+
+beforeAll(async () => {
+  fixture = await apiFixture();
+  services = await fixtureServices(fixture);
+  const db = services.context.db;
+  pending = db
+    .prepare('SELECT SK_ID_CURR FROM application WHERE TARGET IS NULL ORDER BY SK_ID_CURR LIMIT 4')
+    .pluck()
+    .all() as number[];
+  past = db
+    .prepare('SELECT SK_ID_CURR FROM application WHERE TARGET IS NOT NULL LIMIT 1')
+    .pluck()
+    .get() as number;
+});
+
+afterAll(async () => {
+  await services?.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<ApiFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApiFailure);
+  return error as ApiFailure;
+}
+
+const call = <M extends 'recordDecision' | 'logEvent' | 'getScore'>(method: M, input: unknown) =>
+  // Through the contract's parser, as a transport would call it.
+  (services.handlers[method] as (input: unknown) => Promise<unknown>)(parseInput(method, input));
+
+describe('decision record', () => {
+  it('records the decision the model made, with model version, probability, inputs fingerprint and trace id', async () => {
+    const clientId = pending[0]!;
+    const score = (await call('getScore', { clientId })) as {
+      decision: string;
+      probability: number;
+      modelVersion: string;
+    };
+    const record = await services.handlers.recordDecision(
+      parseInput('recordDecision', {
+        clientId,
+        finalDecision: score.decision,
+        clientComment: '  Je conteste  ',
+      }),
+    );
+    expectOutput('recordDecision', record);
+    expect(record).toMatchObject({
+      clientId,
+      manager: 'test-manager',
+      finalDecision: score.decision,
+      modelDecision: score.decision,
+      overridden: false,
+      overrideReason: null,
+      clientComment: 'Je conteste',
+      modelVersion: score.modelVersion,
+      probability: score.probability,
+    });
+    expect(record.inputsFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const history = await services.handlers.getClientHistory({ clientId });
+    expect(history.decisions.map((d) => d.traceId)).toEqual([record.traceId]);
+    expect(history.events[0]).toMatchObject({ action: 'decision', traceId: record.traceId, clientId });
+    const [found] = (
+      await services.handlers.searchClients(parseInput('searchClients', { query: String(clientId) }))
+    ).items;
+    expect(found).toMatchObject({ clientId, status: 'decided', finalDecision: score.decision });
+  });
+
+  it('requires an override reason when the final decision differs from the model’s', async () => {
+    const clientId = pending[1]!;
+    const score = (await call('getScore', { clientId })) as { decision: 'granted' | 'refused' };
+    const other = score.decision === 'granted' ? 'refused' : 'granted';
+    for (const overrideReason of [undefined, '', '   ']) {
+      const error = await failure(call('recordDecision', { clientId, finalDecision: other, overrideReason }));
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toMatch(/^overrideReason: required/);
+    }
+    const record = await services.handlers.recordDecision(
+      parseInput('recordDecision', {
+        clientId,
+        finalDecision: other,
+        overrideReason: 'Revenus confirmés par bulletin',
+      }),
+    );
+    expect(record).toMatchObject({ overridden: true, overrideReason: 'Revenus confirmés par bulletin' });
+  });
+
+  it('refuses a decision on a past client and one prepared under another model', async () => {
+    expect((await failure(call('recordDecision', { clientId: past, finalDecision: 'granted' }))).code).toBe(
+      'conflict',
+    );
+    const stale = await failure(
+      call('recordDecision', {
+        clientId: pending[2]!,
+        finalDecision: 'granted',
+        modelVersion: 'an-older-model',
+      }),
+    );
+    expect(stale.code).toBe('conflict');
+    expect((await failure(call('recordDecision', { clientId: 1, finalDecision: 'granted' }))).code).toBe(
+      'not_found',
+    );
+  });
+
+  it('keeps the decision table append-only', () => {
+    expect(() =>
+      services.context.db.prepare('UPDATE decision SET final_decision = ?').run('granted'),
+    ).toThrow(/append-only/);
+    expect(() => services.context.db.prepare('DELETE FROM decision').run()).toThrow(/append-only/);
+  });
+
+  it('lists decisions most recent first, by client or all, paged', async () => {
+    const all = await services.handlers.listDecisions(parseInput('listDecisions', { pageSize: 1 }));
+    expectOutput('listDecisions', all);
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    expect(all.items).toHaveLength(1);
+    const mine = await services.handlers.listDecisions(
+      parseInput('listDecisions', { clientId: pending[1]! }),
+    );
+    expect(mine.items.map((d) => d.clientId)).toEqual([pending[1]]);
+  });
+});
+
+describe('audit log', () => {
+  it('gives a print its trace id and keeps views and prints in the client history', async () => {
+    const clientId = pending[3]!;
+    const view = await services.handlers.logEvent(
+      parseInput('logEvent', { clientId, kind: 'view', view: 'file' }),
+    );
+    const print = await services.handlers.logEvent(
+      parseInput('logEvent', { clientId, kind: 'print', lang: 'en' }),
+    );
+    expectOutput('logEvent', print);
+    expect(print.traceId).not.toBe(view.traceId);
+    const history = await services.handlers.getClientHistory({ clientId });
+    expect(history.events.map((e) => [e.action, e.traceId])).toEqual([
+      ['print', print.traceId],
+      ['view', view.traceId],
+    ]);
+    expect(history.events[0]?.details).toMatchObject({ lang: 'en', modelVersion: expect.any(String) });
+  });
+
+  it('exports every entry with its chain, in JSON lines and CSV, and logs the export', async () => {
+    const chain = await services.handlers.verifyAuditChain({});
+    expect(chain.ok).toBe(true);
+    const jsonl = await services.handlers.exportAuditLog(parseInput('exportAuditLog', {}));
+    expectOutput('exportAuditLog', jsonl);
+    const lines = jsonl.content
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; prevHash: string; hash: string });
+    expect(lines).toHaveLength(chain.entries);
+    lines.forEach((entry, i) => expect(entry.prevHash).toBe(i === 0 ? '0'.repeat(64) : lines[i - 1]!.hash));
+    const csv = await services.handlers.exportAuditLog(parseInput('exportAuditLog', { format: 'csv' }));
+    expect(csv.content.split('\n')[0]).toBe(
+      'seq,at,actor,action,SK_ID_CURR,trace_id,details_json,prev_hash,hash',
+    );
+    // The first export was logged: the second one holds one entry more.
+    expect(csv.entries).toBe(jsonl.entries + 1);
+    expect(csv.fileName).toMatch(/\.csv$/);
+  });
+
+  it('detects an entry rewritten behind the triggers’ back, and names it', async () => {
+    const before = await services.handlers.verifyAuditChain({});
+    expect(before).toMatchObject({ ok: true });
+    const raw = new Database(fixture.dbPath);
+    try {
+      raw.exec('DROP TRIGGER audit_log_no_update');
+      raw.prepare('UPDATE audit_log SET details_json = ? WHERE seq = 2').run('{"finalDecision":"granted"}');
+    } finally {
+      raw.close();
+    }
+    const after = await services.handlers.verifyAuditChain({});
+    expect(after).toEqual({
+      ok: false,
+      entries: 2,
+      firstBreak: { seq: 2, reason: expect.stringMatching(/content does not match its hash/) },
+    });
+  });
+
+  it('detects a removed entry', async () => {
+    const raw = new Database(fixture.dbPath);
+    try {
+      raw.exec('DROP TRIGGER audit_log_no_delete');
+      raw.prepare('DELETE FROM audit_log WHERE seq = 1').run();
+    } finally {
+      raw.close();
+    }
+    const check = await services.handlers.verifyAuditChain({});
+    expect(check.firstBreak).toEqual({ seq: 2, reason: expect.stringMatching(/entry 1 is missing/) });
+  });
+});
