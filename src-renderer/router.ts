@@ -17,6 +17,14 @@ export const clientSections = [
 ] as const;
 export type ClientSection = (typeof clientSections)[number];
 
+const clientLayout = () => import('./views/ClientLayout.vue');
+const clientSummary = () => import('./views/ClientSummaryView.vue');
+
+/** Loads the client file's code ahead of the first selection, so that opening a client waits only for its data. */
+export function prefetchClientFile(): void {
+  void Promise.all([clientLayout(), clientSummary()]);
+}
+
 // Hash history: Electron loads the page from file://, where a path-style URL would point at another file.
 // The client list is loaded with the app (it is the first screen); the rest when first opened.
 export const router = createRouter({
@@ -26,9 +34,9 @@ export const router = createRouter({
     { path: '/clients', name: 'clients', component: ClientsView },
     {
       path: '/clients/:clientId(\\d+)',
-      component: () => import('./views/ClientLayout.vue'),
+      component: clientLayout,
       children: [
-        { path: '', name: 'client-summary', component: () => import('./views/ClientSummaryView.vue') },
+        { path: '', name: 'client-summary', component: clientSummary },
         {
           path: 'explanation',
           name: 'client-explanation',

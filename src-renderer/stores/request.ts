@@ -36,13 +36,16 @@ export function requestState<T>(): RequestState<T> {
   return { data, loading, error, run };
 }
 
-/** A per-key cache of answers, so that going back to a client or a language already seen is instant. */
+/**
+ * A per-key cache of answers, so that going back to a client or a language already seen is instant. It holds the
+ * promise, so a second request for the same key while the first is in flight shares it; a failure is forgotten.
+ */
 export function answerCache<T>(capacity = 50): {
-  get: (key: string) => T | undefined;
-  set: (key: string, value: T) => void;
-  clear: () => void;
+  get: (key: string) => Promise<T> | undefined;
+  set: (key: string, value: Promise<T>) => void;
+  delete: (key: string) => void;
 } {
-  const entries = new Map<string, T>();
+  const entries = new Map<string, Promise<T>>();
   return {
     get: (key) => entries.get(key),
     set: (key, value) => {
@@ -51,21 +54,22 @@ export function answerCache<T>(capacity = 50): {
       // Oldest first in a Map: drop from the front once full.
       if (entries.size > capacity) entries.delete(entries.keys().next().value as string);
     },
-    clear: () => entries.clear(),
+    delete: (key) => entries.delete(key),
   };
 }
 
-/** Loads through the cache: the cached answer when there is one, else `load`'s, remembered. */
+/** Loads through the cache: the cached (or in-flight) answer when there is one, else `load`'s, remembered. */
 export function cached<T>(
   cache: ReturnType<typeof answerCache<T>>,
   key: string,
   load: () => Promise<T>,
 ): () => Promise<T> {
-  return async () => {
+  return () => {
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
-    const value = await load();
-    cache.set(key, value);
-    return value;
+    const answer = load();
+    cache.set(key, answer);
+    answer.catch(() => cache.delete(key));
+    return answer;
   };
 }

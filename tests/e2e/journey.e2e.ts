@@ -32,8 +32,12 @@ describe('the manager’s journey, in French', () => {
     const opened = performance.now();
     await page.goto(baseUrl);
     await page.locator('[data-client-row]').first().waitFor();
+    const usableMs = await page.evaluate(
+      `performance.getEntriesByName('scoring-desk:app-usable')[0]?.startTime`,
+    );
     console.info(
-      `[timing] app usable (first results shown) ${(performance.now() - opened).toFixed(0)} ms after navigation`,
+      `[timing] app usable (search focused, first results shown) ${Number(usableMs).toFixed(0)} ms after ` +
+        `navigation start; ${(performance.now() - opened).toFixed(0)} ms as the test saw it`,
     );
     await checkView(app, 'fr-01-clients');
 

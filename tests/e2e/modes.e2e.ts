@@ -29,7 +29,7 @@ describe('English', () => {
     for (const [section, heading] of [
       ['explanation', 'From the average client to this file'],
       ['profile', 'Repayment of instalments'],
-      ['comparison', 'Compare with'],
+      ['comparison', 'Clients with a similar profile'],
       ['what-if', 'Change the application'],
       ['decision', 'Record the decision'],
     ] as const) {

@@ -37,10 +37,19 @@ async function isReady(baseUrl: string): Promise<boolean> {
 }
 
 /**
- * Starts `scoring-desk serve` on the e2e demo base (the renderer must be built: `npm run test:e2e` does it) and
- * hands its address to the tests; stops it afterwards. Prints how long the server took to be ready.
+ * Starts `scoring-desk serve` on a copy of the e2e demo base (the renderer must be built: `npm run test:e2e` does
+ * it) and hands its address to the tests; stops it afterwards. Prints how long the server took to be ready.
+ * SCORING_DESK_E2E_URL points the tests at a server already running instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // A server already running (e.g. on another base) can be tested instead: it must serve the built renderer.
+  const external = process.env.SCORING_DESK_E2E_URL;
+  if (external !== undefined) {
+    if (!(await isReady(external)))
+      throw new Error(`globalSetup: no Scoring Desk server answers on ${external}`);
+    project.provide('baseUrl', external);
+    return async () => {};
+  }
   const base = ensureDemoBase();
   // The journey records decisions and prints: each run works on a copy, so every run starts from the same base.
   const scratch = mkdtempSync(path.join(tmpdir(), 'scoring-desk-e2e-'));

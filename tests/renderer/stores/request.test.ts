@@ -44,6 +44,20 @@ describe('answerCache', () => {
     await cached(cache, 'b', load)();
     await cached(cache, 'c', load)();
     expect(cache.get('a')).toBeUndefined();
-    expect(cache.get('c')).toBe(3);
+    await expect(cache.get('c')).resolves.toBe(3);
+  });
+
+  it('shares a request in flight and forgets a failed one', async () => {
+    const cache = answerCache<number>();
+    const pending = deferred<number>();
+    let calls = 0;
+    const first = cached(cache, 'k', () => (calls++, pending.promise))();
+    const second = cached(cache, 'k', () => (calls++, pending.promise))();
+    pending.resolve(7);
+    await expect(Promise.all([first, second])).resolves.toEqual([7, 7]);
+    expect(calls).toBe(1);
+    const failing = cached(cache, 'bad', () => Promise.reject(new Error('down')))();
+    await expect(failing).rejects.toThrow('down');
+    expect(cache.get('bad')).toBeUndefined();
   });
 });
