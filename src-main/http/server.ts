@@ -78,20 +78,22 @@ function sendError(
 
 class BodyTooLarge extends Error {}
 
+/** Past this, a body is not even read to the end: the connection is cut. */
+const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
+
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // A body a little too large is read to its end (and dropped), so the client gets its 413 answer.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > DRAIN_LIMIT_BYTES) request.destroy();
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('end', () =>
+      size > MAX_BODY_BYTES ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks)),
+    );
     request.on('error', reject);
   });
 }
