@@ -46,7 +46,7 @@ export function buildHistogramOption(input: HistogramInput): EChartsCoreOption {
   const clientBin = input.clientValue === null ? null : categories[binIndexOf(input.bins, input.clientValue)];
   return {
     ...chartBase,
-    grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 44, top: 56, bottom: 8, containLabel: true },
     legend: { top: 0 },
     tooltip: { trigger: 'axis', valueFormatter: (value: number) => `${Math.round(value * 100)} %` },
     xAxis: { type: 'category', data: categories, axisLabel: { rotate: 30, fontSize: 11 } },

@@ -10,8 +10,10 @@ interface TimelineLabels {
 }
 
 /**
- * Bureau credits as spans from their start to their (expected) end, one row each: active credits as solid lines,
- * closed ones dashed, so the two differ without colour; credits overdue now are marked with a triangle.
+ * Bureau credits as spans from their start to their (expected) end, one row each: credits still running at the
+ * application (no end date, or an end after it) as solid lines, ended ones dashed, so the two differ without
+ * colour; credits overdue now are marked with a triangle. The API's status is a translated text, hence the
+ * dates rather than the status tell the two apart.
  */
 export function buildBureauTimelineOption(
   credits: Timeline['bureau'],
@@ -25,7 +27,7 @@ export function buildBureauTimelineOption(
   const dated = credits.filter((credit) => credit.startDay !== null);
   const span = (active: boolean) =>
     dated.flatMap((credit, index) =>
-      (credit.status === 'Active') === active
+      (credit.endDay === null || credit.endDay > 0) === active
         ? [[daysToMonths(credit.startDay ?? 0), index], [daysToMonths(credit.endDay ?? 0), index], '-']
         : [],
     );
@@ -69,34 +71,31 @@ export function buildBureauTimelineOption(
   };
 }
 
-const previousSymbols: Record<string, string> = {
-  Approved: 'circle',
-  Refused: 'triangle',
-  Canceled: 'rect',
-  'Unused offer': 'diamond',
-};
+const outcomeSymbols = ['circle', 'triangle', 'rect', 'diamond', 'pin'] as const;
 
-/** Previous applications on a time axis, one row per outcome, each outcome with its own symbol. */
+/**
+ * Previous applications on a time axis, one row per outcome (the API's status text, already in the page's
+ * language), each outcome with its own symbol.
+ */
 export function buildPreviousTimelineOption(
   previous: Timeline['previous'],
-  labels: TimelineLabels & { status: (status: string) => string },
+  labels: TimelineLabels & { unknown: string },
 ): EChartsCoreOption {
-  const statuses = [...new Set(previous.map((application) => application.status ?? 'Unknown'))];
+  const statusOf = (application: Timeline['previous'][number]) => application.status ?? labels.unknown;
+  const statuses = [...new Set(previous.map(statusOf))];
   return {
     ...chartBase,
     legend: { top: 0 },
     grid: { left: 8, right: 24, top: 36, bottom: 32, containLabel: true },
     xAxis: { type: 'value', name: labels.monthsAxis, nameLocation: 'middle', nameGap: 26 },
-    yAxis: { type: 'category', data: statuses.map(labels.status) },
+    yAxis: { type: 'category', data: statuses },
     series: statuses.map((status, index) => ({
-      name: labels.status(status),
+      name: status,
       type: 'scatter',
-      symbol: previousSymbols[status] ?? 'pin',
+      symbol: outcomeSymbols[index % outcomeSymbols.length],
       symbolSize: 14,
       data: previous
-        .filter(
-          (application) => (application.status ?? 'Unknown') === status && application.decisionDay !== null,
-        )
+        .filter((application) => statusOf(application) === status && application.decisionDay !== null)
         .map((application) => [daysToMonths(application.decisionDay ?? 0), index]),
     })),
   };
