@@ -19,9 +19,11 @@ import { formatCurrency, formatDuration, formatPercent } from './formatValue.ts'
  * - term: the same credit over more months, so a lower annuity (term in months ≈ credit / annuity);
  * - down payment: the same goods price, less credit (and a proportionally lower annuity, same term).
  *
- * Each lever alone is scanned from the smallest move up (1 % or 1 month steps) and its first move reaching the
- * target kept. Only when no lever alone does it, pairs (term with amount, term with down payment) are scanned on a
- * coarser grid (5 %, 6 months) and the pair of smallest total move (each move as a share of its limit) kept.
+ * Each lever alone is scanned from the smallest move up on a coarse grid (5 %, 6 months), and the first move
+ * reaching the target refined on a fine grid (1 %, 1 month) from the coarse step before it: the smallest move on
+ * the fine grid, unless the probability dips under the target and back within one coarse step. Only when no lever
+ * alone does it, pairs (the term in whole years with the amount or the down payment in 5 % steps) are scanned,
+ * and the pair of smallest total move (each move as a share of its limit) kept.
  */
 
 export const DEFAULT_LIMITS: CounterfactualLimits = {
@@ -34,6 +36,8 @@ export const DEFAULT_LIMITS: CounterfactualLimits = {
 export const MAX_OPTIONS = 3;
 const FINE = { share: 0.01, months: 1 };
 const COARSE = { share: 0.05, months: 6 };
+/** Term steps of the pairs: whole years. */
+const PAIR_MONTHS = 12;
 
 /** The application's amounts: the goods price (revolving loans) or the annuity may be missing. */
 export interface Amounts {
@@ -79,7 +83,7 @@ export function searchCounterfactuals(search: CounterfactualSearch): Counterfact
   let found: Candidate[] = [];
   if (search.needed) {
     found = levers.flatMap((lever) => {
-      const hit = firstReaching(search, [], lever, FINE);
+      const hit = smallestMove(search, lever);
       return hit ? [hit] : [];
     });
     if (found.length === 0 && levers.includes('term')) {
@@ -172,19 +176,38 @@ function editsOf(amounts: Amounts): ApplicationEdits {
   return edits;
 }
 
-/** Scans `lever` upwards from the smallest step, after the `before` moves; the first move reaching the target. */
+/**
+ * The smallest move of one lever reaching the target: the first on a coarse grid, then the first on the fine
+ * grid between the coarse step before it and it.
+ */
+function smallestMove(search: CounterfactualSearch, lever: Lever): Candidate | undefined {
+  const coarse = firstReaching(search, [], lever, stepOf(lever, COARSE));
+  if (!coarse) return undefined;
+  const size = coarse.moves[0]!.size;
+  const fine = stepOf(lever, FINE);
+  return (
+    firstReaching(search, [], lever, fine, Math.max(0, size - stepOf(lever, COARSE)), size - fine) ?? coarse
+  );
+}
+
+/**
+ * Scans `lever` after the `before` moves, from `from` (excluded) up to `to` in steps of `step`; the first move
+ * reaching the target.
+ */
 function firstReaching(
   search: CounterfactualSearch,
   before: Move[],
   lever: Lever,
-  steps: { share: number; months: number },
+  step: number,
+  from = 0,
+  to = maxSize(lever, search.current, search.limits),
 ): Candidate | undefined {
   const start = before.reduce(apply, search.current);
-  const step = lever === 'term' ? steps.months : steps.share;
-  const last = maxSize(lever, search.current, search.limits);
-  // Whole steps counted as integers, so 0.01 × k lands on the same sizes every time.
-  for (let k = 1; k * step <= last + 1e-9; k++) {
-    const move = { lever, size: lever === 'term' ? k * step : Math.round(k * step * 100) / 100 };
+  // Sizes counted in whole steps from `from`, rounded to whole months or hundredths, so grids land on the same
+  // sizes every time; the last one is `to` itself.
+  for (let k = 1; from + (k - 1) * step < to - 1e-9; k++) {
+    const size = Math.min(lever === 'term' ? from + k * step : Math.round((from + k * step) * 100) / 100, to);
+    const move = { lever, size };
     const amounts = apply(start, move);
     const edits = editsOf(amounts);
     const probability = search.probabilityOf(edits);
@@ -196,24 +219,42 @@ function firstReaching(
   return undefined;
 }
 
-/** The term with another lever: for each term step, the smallest move of the other reaching the target. */
+/**
+ * The term with another lever: for each term step (whole years), the smallest move of the other reaching the
+ * target, looking only at moves smaller in total than the best pair found so far.
+ */
 function smallestPair(search: CounterfactualSearch, other: Lever): Candidate | undefined {
+  const { limits } = search;
   let best: Candidate | undefined;
-  const lastMonths = maxSize('term', search.current, search.limits);
-  for (let months = COARSE.months; months <= lastMonths; months += COARSE.months) {
-    const hit = firstReaching(search, [{ lever: 'term', size: months }], other, COARSE);
+  const lastMonths = maxSize('term', search.current, limits);
+  const otherLimit = limitOf(other, limits);
+  for (let months = PAIR_MONTHS; months <= lastMonths; months += PAIR_MONTHS) {
+    const termCost = months / limitOf('term', limits);
+    const room = best ? (best.cost - termCost) * otherLimit : Infinity;
+    if (room <= 0) break;
+    const step = stepOf(other, COARSE);
+    // Below the best total, on the grid.
+    const to = Math.min(maxSize(other, search.current, limits), Math.floor((room - 1e-9) / step) * step);
+    const hit = firstReaching(search, [{ lever: 'term', size: months }], other, step, 0, to);
     if (hit && (!best || hit.cost < best.cost)) best = hit;
   }
   return best;
 }
 
+function stepOf(lever: Lever, grid: { share: number; months: number }): number {
+  return lever === 'term' ? grid.months : grid.share;
+}
+
+function limitOf(lever: Lever, limits: CounterfactualLimits): number {
+  return lever === 'amount'
+    ? 1 - limits.minAmountShare
+    : lever === 'term'
+      ? limits.maxExtraMonths
+      : limits.maxDownPaymentShare;
+}
+
 function costOf(moves: Move[], limits: CounterfactualLimits): number {
-  const limit: Record<Lever, number> = {
-    amount: 1 - limits.minAmountShare,
-    term: limits.maxExtraMonths,
-    'down-payment': limits.maxDownPaymentShare,
-  };
-  return moves.reduce((sum, move) => sum + move.size / limit[move.lever], 0);
+  return moves.reduce((sum, move) => sum + move.size / limitOf(move.lever, limits), 0);
 }
 
 function optionOf(search: CounterfactualSearch, candidate: Candidate): CounterfactualOption {
