@@ -4,7 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiMethods, contract, type ApiMethod } from '../../../src-main/api/contract.ts';
+import {
+  apiMethods,
+  contract,
+  type ApiError,
+  type ApiMethod,
+  type ApiOutput,
+} from '../../../src-main/api/contract.ts';
 import { ServeError, startAppServer, type AppServer } from '../../../src-main/http/appServer.ts';
 import { MAX_BODY_BYTES, createHttpServer, listen } from '../../../src-main/http/server.ts';
 import { apiFixture, type ApiFixture } from '../services/support/apiFixture.ts';
@@ -42,25 +48,28 @@ afterAll(async () => {
   await app?.close();
 });
 
+type Answer = { error: ApiError } & Record<string, unknown>;
+
 async function post(
   method: string,
   body: unknown,
   init: RequestInit = {},
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: Answer }> {
   const response = await fetch(`${app.url}/api/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...init,
   });
-  return { status: response.status, json: await response.json() };
+  return { status: response.status, json: (await response.json()) as Answer };
 }
 
-async function ok<M extends ApiMethod>(method: M, input: unknown) {
+async function ok<M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>> {
   const { status, json } = await post(method, input);
   expect(status, JSON.stringify(json).slice(0, 300)).toBe(200);
-  expect(contract[method].output.safeParse(json).success).toBe(true);
-  return json;
+  const parsed = contract[method].output.safeParse(json);
+  expect(parsed.success).toBe(true);
+  return parsed.data as ApiOutput<M>;
 }
 
 /** A raw request, for what fetch does not let a caller set (the Host header). */
@@ -80,7 +89,7 @@ describe('HTTP API', () => {
   it('answers every method of the contract through POST /api/<method>', async () => {
     await ok('getStatus', {});
     const page = await ok('searchClients', { query: String(clientId) });
-    expect(page.items[0].clientId).toBe(clientId);
+    expect(page.items[0]?.clientId).toBe(clientId);
     await ok('getClientFile', { clientId });
     await ok('getScore', { clientId });
     await ok('getExplanation', { clientId, lang: 'en' });
@@ -89,7 +98,7 @@ describe('HTTP API', () => {
     await ok('getModelInfo', {});
     const print = await ok('logEvent', { clientId, kind: 'print' });
     const history = await ok('getClientHistory', { clientId });
-    expect(history.events[0].traceId).toBe(print.traceId);
+    expect(history.events[0]?.traceId).toBe(print.traceId);
     await ok('listDecisions', {});
     await ok('verifyAuditChain', {});
     await ok('exportAuditLog', { format: 'csv' });
@@ -150,14 +159,25 @@ describe('HTTP API', () => {
   it('publishes a valid OpenAPI 3.1 document with every method', async () => {
     const response = await fetch(`${app.url}/api/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as Record<string, any>;
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        {
+          post: {
+            requestBody: { content: Record<string, { schema: { required: string[] } }> };
+            responses: Record<string, unknown>;
+          };
+        }
+      >;
+    };
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual(apiMethods.map((m) => `/api/${m}`).sort());
-    const whatIf = document.paths['/api/whatIf'].post;
-    expect(whatIf.requestBody.content['application/json'].schema.required).toEqual(['clientId', 'edits']);
+    const whatIf = document.paths['/api/whatIf']!.post;
+    expect(whatIf.requestBody.content['application/json']?.schema.required).toEqual(['clientId', 'edits']);
     expect(whatIf.responses['422']).toEqual({ $ref: '#/components/responses/ApiError' });
   });
 });
