@@ -88,6 +88,8 @@ export class CatalogueError extends Error {
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const tidy = (s: string) => s.replace(/\s+/g, ' ').replace(/ ,/g, ',').trim();
+/** French elides "de" before a vowel ("nombre d'échéances"); templates cannot know what fills them. */
+const elideFrench = (s: string) => s.replace(/\bde ([aeiouyâàéèêîôû])/gi, "d'$1");
 
 /** French "de" before a noun phrase: du, de la, de l', des. */
 function frenchOf(noun: z.infer<typeof frenchNoun>): string {
@@ -227,7 +229,7 @@ export function buildCatalogue(
         ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, v[lang]])),
       });
       return {
-        fr: capitalize(tidy(fill(t.fr, values('fr')))),
+        fr: capitalize(elideFrench(tidy(fill(t.fr, values('fr'))))),
         en: capitalize(tidy(fill(t.en, values('en')))),
       };
     };
