@@ -46,7 +46,9 @@ export async function crossValidate(
   const params = boosterParams(options.params);
   const foldOf = options.foldOf ?? stratifiedFolds(labels, options.folds ?? 5, options.seed ?? params.seed);
   if (foldOf.length !== data.rows) throw new Error(`foldOf: ${foldOf.length} folds for ${data.rows} rows`);
-  const foldCount = Math.max(...foldOf) + 1;
+  // A loop, not Math.max(...foldOf): spreading hundreds of thousands of rows overflows the call stack.
+  let foldCount = 0;
+  for (const fold of foldOf) foldCount = Math.max(foldCount, fold + 1);
   const engine =
     options.engine ??
     (await HistogramEngine.start(data, { threads: options.threads, slots: params.numLeaves }));
