@@ -10,8 +10,8 @@ import type { PrintToPdfOutput } from '../../src-main/electron/bridge.ts';
 
 /**
  * The renderer's only way to the application core. The transport is chosen once: IPC through the preload's
- * `window.scoringDesk.api` in the desktop app, else HTTP (`POST api/<method>`, JSON in, result envelope out) when
- * the page is served by `scoring-desk serve`. Either way a call returns the method's typed output or throws an
+ * `window.scoringDesk.api` in the desktop app, else HTTP when the page is served by `scoring-desk serve`:
+ * `POST api/<method>` with the input as JSON, answered 200 with the output, or 4xx/5xx with `{ error }`. Either way a call returns the method's typed output or throws an
  * ApiCallError carrying the contract's error code and message. Types come from the contract, never its code.
  */
 
@@ -26,8 +26,11 @@ export class ApiCallError extends Error {
   }
 }
 
-function isApiResult(body: unknown): body is ApiResult<unknown> {
-  return typeof body === 'object' && body !== null && typeof (body as { ok?: unknown }).ok === 'boolean';
+function errorOf(body: unknown): ApiError | null {
+  const error = (body as { error?: unknown } | null)?.error;
+  if (typeof error !== 'object' || error === null) return null;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string' ? (error as ApiError) : null;
 }
 
 async function postJson(method: ApiMethod, input: unknown): Promise<ApiResult<unknown>> {
@@ -44,11 +47,11 @@ async function postJson(method: ApiMethod, input: unknown): Promise<ApiResult<un
       error: { code: 'internal', message: `the server cannot be reached (${String(error)})` },
     };
   }
-  const body: unknown = await response.json().catch(() => null);
-  if (isApiResult(body)) return body;
+  const body: unknown = await response.json().catch(() => undefined);
+  if (response.ok && body !== undefined) return { ok: true, value: body };
   return {
     ok: false,
-    error: {
+    error: errorOf(body) ?? {
       code: 'internal',
       message: `the server answered ${response.status} without a result for ${method}`,
     },

@@ -63,7 +63,7 @@ export function buildCalibrationOption(input: CalibrationInput): EChartsCoreOpti
   });
   return {
     ...chartBase,
-    grid: { left: 16, right: 24, top: 40, bottom: 24, containLabel: true },
+    grid: { left: 16, right: 24, top: 40, bottom: 40, containLabel: true },
     legend: { top: 0 },
     xAxis: axis(input.predictedLabel),
     yAxis: axis(input.observedLabel),

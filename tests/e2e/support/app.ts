@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { ApiInput, ApiMethod, ApiOutput, ApiResult } from '../../../src-main/api/contract.ts';
+import type { ApiError, ApiInput, ApiMethod, ApiOutput } from '../../../src-main/api/contract.ts';
 import { artifactsDir, screenshot, seriousAxeViolations, watchPageProblems } from './browser.ts';
 
 /** Calls the server's API directly, as another system would: to pick the clients a test needs. */
@@ -16,9 +16,12 @@ export async function api<M extends ApiMethod>(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(input),
   });
-  const result = (await response.json()) as ApiResult<ApiOutput<M>>;
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
-  return result.value;
+  const body = (await response.json()) as ApiOutput<M> | { error: ApiError };
+  if (!response.ok) {
+    const { error } = body as { error: ApiError };
+    throw new Error(`${method}: ${response.status} ${error.code}: ${error.message}`);
+  }
+  return body as ApiOutput<M>;
 }
 
 export interface AppPage {

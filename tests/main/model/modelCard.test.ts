@@ -36,7 +36,6 @@ beforeAll(async () => {
       sha256: 'a'.repeat(64),
     },
     source: 'base.sqlite',
-    featuresComputedAt: '2026-01-01T00:00:00.000Z',
     fairness: { gender, daysBirth },
   });
 });

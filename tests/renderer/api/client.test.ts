@@ -8,11 +8,11 @@ afterEach(() => {
 });
 
 describe('the API client over HTTP', () => {
-  it('posts the input to api/<method> and returns the value of the envelope', async () => {
+  it('posts the input to api/<method> and returns the output', async () => {
     const calls: { url: string; body: unknown }[] = [];
     vi.stubGlobal('fetch', async (url: URL, init: RequestInit) => {
       calls.push({ url: String(url), body: JSON.parse(String(init.body)) });
-      return new Response(JSON.stringify({ ok: true, value: { threshold: 0.1 } }), { status: 200 });
+      return new Response(JSON.stringify({ threshold: 0.1 }), { status: 200 });
     });
     const { callApi, isDesktop } = await import('../../../src-renderer/api/client.ts');
     expect(isDesktop).toBe(false);
@@ -21,10 +21,10 @@ describe('the API client over HTTP', () => {
     expect(calls[0]!.body).toEqual({ lang: 'en' });
   });
 
-  it("throws the contract's error, and a clear one when the server sends no envelope", async () => {
+  it("throws the contract's error, and a clear one when the server sends none", async () => {
     vi.stubGlobal('fetch', async (url: URL) =>
       String(url).endsWith('getScore')
-        ? new Response(JSON.stringify({ ok: false, error: { code: 'not_found', message: 'no client 7' } }), {
+        ? new Response(JSON.stringify({ error: { code: 'not_found', message: 'no client 7' } }), {
             status: 404,
           })
         : new Response('gateway down', { status: 502 }),
