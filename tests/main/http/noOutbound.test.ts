@@ -55,6 +55,14 @@ afterAll(async () => {
 });
 
 describe('no outbound network', () => {
+  it('sees a connection made through net.connect (the watch itself works)', () => {
+    // 192.0.2.0/24 is reserved for documentation: nothing answers there.
+    const socket = net.connect({ host: '192.0.2.1', port: 9 });
+    socket.on('error', () => {});
+    socket.destroy();
+    expect(connections.pop()).toBe('192.0.2.1:9');
+  });
+
   it('connects to nothing but the loopback during an API session', async () => {
     const call = async (method: string, input: unknown) => {
       const response = await fetch(`${app.url}/api/${method}`, {
