@@ -218,6 +218,8 @@ const malformed: fc.Arbitrary<FuzzRequest> = fc
   }));
 const request = fc.oneof({ weight: 3, arbitrary: wellFormed }, { weight: 2, arbitrary: malformed });
 
+const answered = { ok: 0, error: 0 };
+
 async function send(req: FuzzRequest): Promise<void> {
   const response = await fetch(`${app.url}${req.path}`, {
     method: req.method,
@@ -233,9 +235,11 @@ async function send(req: FuzzRequest): Promise<void> {
   // Some malformed requests are acceptable (an empty body is an empty input): an OK answer must be well-formed.
   const api = apiMethods.find((m) => req.path === `/api/${m}`);
   if (response.status === 200 && api) {
+    answered.ok++;
     const parsed = contract[api].output.safeParse(json);
     expect(parsed.success, `${context}: ${parsed.error?.message ?? ''}`).toBe(true);
   } else {
+    answered.error++;
     expect(response.status, context).toBeGreaterThanOrEqual(400);
     expect(apiErrorCodeSchema.safeParse(json.error?.code).success, context).toBe(true);
     expect(json.error!.message.length, context).toBeGreaterThan(0);
@@ -253,6 +257,9 @@ describe('API fuzzing', () => {
       { numRuns: REQUESTS / PER_RUN },
     );
     expect(sent).toBe(REQUESTS);
+    // Both sides were exercised: thousands of real answers and thousands of typed refusals.
+    expect(answered.ok).toBeGreaterThan(REQUESTS / 5);
+    expect(answered.error).toBeGreaterThan(REQUESTS / 5);
     expect(logged.filter((line) => /internal|error/i.test(line))).toEqual([]);
     const status = await fetch(`${app.url}/api/getStatus`, { method: 'POST', body: '{}' });
     expect(status.status).toBe(200);
