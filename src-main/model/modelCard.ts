@@ -117,8 +117,6 @@ export const modelCardSchema = z
       .object({
         /** File name of the client base trained on (no folder: the card may travel). */
         source: z.string(),
-        /** When the stored features were computed. */
-        featuresComputedAt: z.string(),
         /** SHA-256 of the training matrix and labels (also in the ONNX metadata). */
         trainingFingerprint: z.string(),
         labelledRows: count,

@@ -29,7 +29,6 @@ export interface ModelCardInput {
   model: { version: string; createdAt: string; file: string; sha256: string };
   /** File name of the client base. */
   source: string;
-  featuresComputedAt: string;
   /** Of the labelled rows, in the fit's row order. */
   fairness: FairnessAttributes;
 }
@@ -55,7 +54,6 @@ export function buildModelCard(input: ModelCardInput): ModelCard {
     },
     data: {
       source: input.source,
-      featuresComputedAt: input.featuresComputedAt,
       trainingFingerprint: report.fingerprint,
       labelledRows: report.rows,
       positives: report.positives,

@@ -18,7 +18,6 @@ const WORDS = {
       '(même dossier), calculés sur les prédictions hors échantillon de la validation croisée.',
     data: 'Données',
     source: 'Base clients',
-    computed: 'Variables calculées le',
     created: 'Modèle créé le',
     version: 'Version du modèle',
     fingerprint: 'Empreinte des données d’apprentissage',
@@ -108,7 +107,6 @@ const WORDS = {
       '(same folder), computed on the cross-validation’s out-of-fold predictions.',
     data: 'Data',
     source: 'Client base',
-    computed: 'Features computed on',
     created: 'Model created on',
     version: 'Model version',
     fingerprint: 'Training data fingerprint',
@@ -229,7 +227,6 @@ function renderNote(card: ModelCard, lang: Lang): string {
     w.data,
     [
       `- ${w.source}${colon}\`${data.source}\``,
-      `- ${w.computed}${colon}${data.featuresComputedAt}`,
       `- ${w.created}${colon}${model.createdAt}`,
       `- ${w.version}${colon}\`${model.version}\` (\`${model.file}\`, SHA-256 \`${model.sha256}\`)`,
       `- ${w.fingerprint}${colon}\`${data.trainingFingerprint}\``,

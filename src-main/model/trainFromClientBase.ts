@@ -46,7 +46,7 @@ export async function trainFromClientBase(
   file: string,
   options: TrainOptions = {},
 ): Promise<TrainedModel> {
-  const { computedAt } = checkStoredFeatures(db, file);
+  checkStoredFeatures(db, file);
   const { matrix, labels, ids } = loadLabelledMatrix(db);
   if (matrix.rows === 0) {
     throw new Error(`client base ${file} has no client with a known TARGET: there is nothing to learn from`);
@@ -88,7 +88,6 @@ export async function trainFromClientBase(
       sha256: createHash('sha256').update(onnx).digest('hex'),
     },
     source: basename(file),
-    featuresComputedAt: computedAt,
     fairness,
   });
   return { model: fit.model, metadata, onnx, card, fit };

@@ -26,9 +26,9 @@ const { excludeRows } = recipe.application;
 
 /**
  * Throws MissingFeaturesError, telling to run `scoring-desk features --db <file>`, unless every client the recipe
- * keeps has a stored vector that follows the current feature definitions. Returns when they were computed.
+ * keeps has a stored vector that follows the current feature definitions.
  */
-export function checkStoredFeatures(db: ClientBase, file: string): { computedAt: string } {
+export function checkStoredFeatures(db: ClientBase, file: string): void {
   const rerun = `run \`scoring-desk features --db ${file}\` first`;
   try {
     assertCurrentFeatures(db);
@@ -52,7 +52,6 @@ export function checkStoredFeatures(db: ClientBase, file: string): { computedAt:
       `client base ${file}: ${without} clients were added since the features were computed; ${rerun}`,
     );
   }
-  return { computedAt: readFeatureSet(db)!.computedAt };
 }
 
 export interface LabelledMatrix {
