@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelCardSchema } from '../model/modelCard.ts';
+import { apiMethodNames, type ApiMethodName } from './methods.ts';
 
 /**
  * The Scoring Desk API, declared once: every method's input and output as zod schemas, with the TypeScript types
@@ -746,11 +747,11 @@ export const contract = {
     readonly: false,
     summary: 'The audit log with its chain, as JSON lines or CSV',
   },
-} as const satisfies Record<string, MethodSpec>;
+} as const satisfies Record<ApiMethodName, MethodSpec>;
 
 export type Contract = typeof contract;
 export type ApiMethod = keyof Contract;
-export const apiMethods = Object.keys(contract) as ApiMethod[];
+export const apiMethods: readonly ApiMethod[] = apiMethodNames;
 
 /** What a caller sends (defaults may be left out). */
 export type ApiInput<M extends ApiMethod> = z.input<Contract[M]['input']>;

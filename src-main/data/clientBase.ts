@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { type BaseKey, configuredBaseKey, keyEnvVar, keyFileEnvVar } from './baseKey.ts';
 import { latestVersion, migrations } from './migrations.ts';
+import { nativeBindingOption } from './nativeBinding.ts';
 
 /** This module is the one place that creates SQLite connections: every file Scoring Desk writes gets the key. */
 export type ClientBase = Database.Database;
@@ -32,7 +33,11 @@ export function openDatabaseFile(file: string, options: OpenOptions = {}): Clien
   const key = options.key === undefined ? configuredBaseKey() : (options.key ?? undefined);
   let db: ClientBase;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: !options.create,
+      ...nativeBindingOption(),
+    });
   } catch (error) {
     throw new ClientBaseError(`cannot open client base ${file}: ${(error as Error).message}`);
   }

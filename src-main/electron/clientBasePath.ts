@@ -24,3 +24,11 @@ export function resolveClientBasePath(context: ClientBaseContext): string {
     ? path.join(context.userDataPath, 'client-base.sqlite')
     : path.join(context.appPath, demoClientBase);
 }
+
+/** Environment variable that points the app at another model folder (default: models/ in the app folder). */
+export const modelEnvVar = 'SCORING_DESK_MODEL';
+
+export function resolveModelDir(context: Pick<ClientBaseContext, 'env' | 'appPath'>): string {
+  const fromEnv = context.env[modelEnvVar];
+  return fromEnv ? path.resolve(fromEnv) : path.join(context.appPath, 'models');
+}

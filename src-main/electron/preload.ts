@@ -1,11 +1,12 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { apiMethods, type ApiClient } from '../api/contract.ts';
+import type { ApiClient } from '../api/contract.ts';
+import { apiMethodNames } from '../api/methods.ts';
 import { ipcChannels, readVersionArgument, type ScoringDeskBridge } from './bridge.ts';
 
 // One function per method of the contract, all through one channel: the page gets no ipcRenderer of its own, so
 // it can call nothing but these.
 const api = Object.fromEntries(
-  apiMethods.map((method) => [
+  apiMethodNames.map((method) => [
     method,
     (input: unknown) => ipcRenderer.invoke(ipcChannels.api, method, input),
   ]),

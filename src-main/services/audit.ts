@@ -1,6 +1,7 @@
 import type { ApiHandlers, AuditEntry } from '../api/contract.ts';
 import { csvText } from '../data/demo/csvWriter.ts';
 import { canonicalJson } from './auditLog.ts';
+import { notFound } from '../api/apiFailure.ts';
 import { requireRow, type ServiceContext } from './context.ts';
 
 /**
@@ -91,4 +92,27 @@ export function createAuditService(
       };
     },
   };
+}
+
+/**
+ * Saves the sheet of a print (logged by logEvent, whose trace id the sheet shows) as a PDF file with `save`, then
+ * records where: for the desktop app's print to PDF, a transport feature rather than a method of the contract.
+ */
+export async function savePrintedSheet(
+  context: ServiceContext,
+  traceId: string,
+  save: () => Promise<{ path: string; bytes: number }>,
+): Promise<{ path: string; bytes: number }> {
+  const print = context.audit.entryByTrace(traceId);
+  if (!print || print.action !== 'print') {
+    throw notFound(`no print with trace id ${traceId.slice(0, 100)} in the audit log`);
+  }
+  const saved = await save();
+  context.audit.append({
+    actor: context.actor,
+    action: 'print_pdf',
+    clientId: print.clientId,
+    details: { printTraceId: traceId, path: saved.path, bytes: saved.bytes },
+  });
+  return saved;
 }

@@ -120,6 +120,13 @@ export class AuditLog {
     for (const row of rows) yield toEntry(row);
   }
 
+  /** The entry of a trace id, if any. */
+  entryByTrace(traceId: string): AuditEntry | undefined {
+    const row = this.db.prepare('SELECT * FROM audit_log WHERE trace_id = ?').get(traceId) as
+      AuditRow | undefined;
+    return row ? toEntry(row) : undefined;
+  }
+
   /** A client's entries, most recent first. */
   clientEntries(clientId: number, limit = 200): AuditEntry[] {
     const rows = this.db

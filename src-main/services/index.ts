@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { ApiHandlers } from '../api/contract.ts';
 import { openClientBase } from '../data/clientBase.ts';
-import { createAuditService } from './audit.ts';
+import { createAuditService, savePrintedSheet } from './audit.ts';
 import { AuditLog } from './auditLog.ts';
 import { ClientIndex } from './clientIndex.ts';
 import { createClientFileService } from './clientFile.ts';
@@ -39,6 +39,11 @@ export interface Services {
   readonly context: ServiceContext;
   /** Loads what the first comparison would otherwise load (past clients' feature columns). */
   warmUp(): void;
+  /** The desktop app's print to PDF of a logged print (see audit.ts). */
+  savePrintedSheet(
+    traceId: string,
+    save: () => Promise<{ path: string; bytes: number }>,
+  ): Promise<{ path: string; bytes: number }>;
   close(): Promise<void>;
 }
 
@@ -106,6 +111,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     handlers,
     context,
     warmUp: () => comparisons.warmUp(),
+    savePrintedSheet: (traceId, save) => savePrintedSheet(context, traceId, save),
     async close() {
       await model?.release();
       db.close();

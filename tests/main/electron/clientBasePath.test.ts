@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveClientBasePath } from '../../../src-main/electron/clientBasePath.ts';
+import {
+  modelEnvVar,
+  resolveClientBasePath,
+  resolveModelDir,
+} from '../../../src-main/electron/clientBasePath.ts';
 
 const context = { appPath: '/opt/scoring-desk', userDataPath: '/home/anne/.config/Scoring Desk' };
 
@@ -23,5 +27,14 @@ describe('resolveClientBasePath', () => {
         resolveClientBasePath({ ...context, env: { SCORING_DESK_DB: 'bases/real.sqlite' }, packaged }),
       ).toBe(path.resolve('bases/real.sqlite'));
     }
+  });
+});
+
+describe('model folder', () => {
+  it('is models/ in the app folder unless SCORING_DESK_MODEL names another', () => {
+    expect(resolveModelDir({ env: {}, appPath: '/opt/app' })).toBe(path.join('/opt/app', 'models'));
+    expect(resolveModelDir({ env: { [modelEnvVar]: 'elsewhere/model' }, appPath: '/opt/app' })).toBe(
+      path.resolve('elsewhere/model'),
+    );
   });
 });

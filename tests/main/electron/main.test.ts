@@ -1,24 +1,41 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { apiMethods, contract, type ApiMethod, type ApiResult } from '../../../src-main/api/contract.ts';
+import { openClientBase } from '../../../src-main/data/clientBase.ts';
+import { ipcChannels } from '../../../src-main/electron/bridge.ts';
+import type { InvokeEvent } from '../../../src-main/electron/ipc.ts';
+import { apiFixture, type ApiFixture } from '../services/support/apiFixture.ts';
 
 /**
  * The Electron binary cannot run on every machine, so the main process is loaded here against a stand-in for
- * the `electron` module, to check the window's security settings and the handlers it installs.
+ * the `electron` module, on a real client base and model: the window's security settings, the handlers it
+ * installs, and that they route to the services.
  */
 const electron = vi.hoisted(() => {
   const appHandlers = new Map<string, (...args: unknown[]) => void>();
-  const windows: { options: Electron.BrowserWindowConstructorOptions; loadFile: ReturnType<typeof vi.fn> }[] =
-    [];
-  const session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
-  return { appHandlers, windows, session };
+  const ipcHandlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
+  const windows: {
+    options: Electron.BrowserWindowConstructorOptions;
+    loadFile: (file: string) => Promise<void>;
+  }[] = [];
+  const session = {
+    requestHandler: undefined as undefined | ((...args: unknown[]) => void),
+    checkHandler: undefined as undefined | (() => boolean),
+    beforeRequest: undefined as
+      undefined | { filter: { urls: string[] }; listener: (...args: unknown[]) => void },
+  };
+  return { appHandlers, ipcHandlers, windows, session, paths: { app: '', user: '' } };
 });
 
 vi.mock('electron', () => ({
   app: {
     on: (event: string, handler: (...args: unknown[]) => void) => electron.appHandlers.set(event, handler),
-    getAppPath: () => '/opt/scoring-desk',
+    getAppPath: () => electron.paths.app,
     getVersion: () => '9.8.7',
-    getPath: () => '/home/anne/.config/Scoring Desk',
+    getPath: (name: string) => path.join(electron.paths.user, name),
     isPackaged: false,
     whenReady: async () => undefined,
     requestSingleInstanceLock: () => true,
@@ -31,33 +48,81 @@ vi.mock('electron', () => ({
       electron.windows.push(this);
     }
     once(): void {}
+    show(): void {}
+    setTitle(): void {}
+    setProgressBar(): void {}
   },
   dialog: { showErrorBox: vi.fn() },
-  session: { defaultSession: electron.session },
+  ipcMain: {
+    handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
+      electron.ipcHandlers.set(channel, handler),
+  },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: (handler: (...args: unknown[]) => void) =>
+        (electron.session.requestHandler = handler),
+      setPermissionCheckHandler: (handler: () => boolean) => (electron.session.checkHandler = handler),
+      webRequest: {
+        onBeforeRequest: (filter: { urls: string[] }, listener: (...args: unknown[]) => void) =>
+          (electron.session.beforeRequest = { filter, listener }),
+      },
+    },
+  },
 }));
+
+let fixture: ApiFixture;
+let pageUrl: string;
+const printed = Buffer.from('%PDF-1.7 the sheet');
+
+function event(
+  frame: { url: string; parent: unknown } | null = { url: `${pageUrl}#/clients/1`, parent: null },
+): InvokeEvent {
+  return { senderFrame: frame, sender: { printToPDF: async () => printed } };
+}
+
+async function invoke<T = unknown>(
+  channel: string,
+  ev: InvokeEvent,
+  ...args: unknown[]
+): Promise<ApiResult<T>> {
+  const handler = electron.ipcHandlers.get(channel);
+  if (!handler) throw new Error(`no handler for ${channel}`);
+  return (await handler(ev, ...args)) as ApiResult<T>;
+}
 
 function webContentsHandlers() {
   const handlers = new Map<string, (event: { preventDefault(): void }) => void>();
   let openHandler: (() => unknown) | undefined;
   const contents = {
-    on: (event: string, handler: (event: { preventDefault(): void }) => void) => handlers.set(event, handler),
+    on: (name: string, handler: (event: { preventDefault(): void }) => void) => handlers.set(name, handler),
     setWindowOpenHandler: (handler: () => unknown) => (openHandler = handler),
   };
   electron.appHandlers.get('web-contents-created')?.({}, contents);
   return { handlers, openWindow: () => openHandler?.() };
 }
 
-describe('Electron main process', () => {
-  beforeAll(async () => {
-    vi.spyOn(console, 'info').mockImplementation(() => undefined);
-    await import('../../../src-main/electron/main.ts');
-  });
+beforeAll(async () => {
+  fixture = await apiFixture();
+  electron.paths.app = mkdtempSync(path.join(tmpdir(), 'scoring-desk-app-'));
+  electron.paths.user = mkdtempSync(path.join(tmpdir(), 'scoring-desk-user-'));
+  pageUrl = pathToFileURL(path.join(electron.paths.app, 'dist', 'renderer', 'index.html')).href;
+  vi.stubEnv('SCORING_DESK_DB', fixture.dbPath);
+  vi.stubEnv('SCORING_DESK_MODEL', fixture.modelDir);
+  vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  await import('../../../src-main/electron/main.ts');
+});
 
+afterAll(() => {
+  electron.appHandlers.get('will-quit')?.();
+  vi.unstubAllEnvs();
+});
+
+describe('Electron main process', () => {
   it('opens one sandboxed, isolated window on the built renderer, with the preload bridge', () => {
     expect(electron.windows).toHaveLength(1);
     const [window] = electron.windows;
     expect(window?.options.webPreferences).toEqual({
-      preload: path.join('/opt/scoring-desk', 'dist', 'electron', 'preload.cjs'),
+      preload: path.join(electron.paths.app, 'dist', 'electron', 'preload.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -65,32 +130,137 @@ describe('Electron main process', () => {
       additionalArguments: ['--scoring-desk-version=9.8.7'],
     });
     expect(window?.loadFile).toHaveBeenCalledWith(
-      path.join('/opt/scoring-desk', 'dist', 'renderer', 'index.html'),
+      path.join(electron.paths.app, 'dist', 'renderer', 'index.html'),
     );
   });
 
-  it('refuses new windows, navigation away and embedded webviews', () => {
+  it('refuses new windows, navigation away, redirects and embedded webviews', () => {
     const { handlers, openWindow } = webContentsHandlers();
     expect(openWindow()).toEqual({ action: 'deny' });
-    for (const event of ['will-navigate', 'will-attach-webview']) {
+    for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
       const preventDefault = vi.fn();
-      handlers.get(event)?.({ preventDefault });
-      expect(preventDefault, event).toHaveBeenCalled();
+      handlers.get(name)?.({ preventDefault });
+      expect(preventDefault, name).toHaveBeenCalled();
     }
   });
 
-  it('grants no browser permission', () => {
-    const requestHandler = electron.session.setPermissionRequestHandler.mock.lastCall?.[0];
+  it('grants no browser permission and loads nothing from the network', () => {
     const callback = vi.fn();
-    requestHandler?.({}, 'media', callback);
+    electron.session.requestHandler?.({}, 'media', callback);
     expect(callback).toHaveBeenCalledWith(false);
-    const checkHandler = electron.session.setPermissionCheckHandler.mock.lastCall?.[0];
-    expect(checkHandler?.()).toBe(false);
+    expect(electron.session.checkHandler?.()).toBe(false);
+    expect(electron.session.beforeRequest?.filter.urls).toEqual(['*://*/*']);
+    const cancel = vi.fn();
+    electron.session.beforeRequest?.listener({ url: 'https://cdn.example/x.js' }, cancel);
+    expect(cancel).toHaveBeenCalledWith({ cancel: true });
   });
 
-  it('says which client base it opens', () => {
-    expect(console.info).toHaveBeenCalledWith(
-      expect.stringContaining(path.join('/opt/scoring-desk', 'data', 'demo', 'client-base.sqlite')),
+  it('answers every method of the contract on one channel, routed to the services of the configured base', async () => {
+    expect([...electron.ipcHandlers.keys()].sort()).toEqual([ipcChannels.api, ipcChannels.printToPdf].sort());
+    const status = await invoke<{ clients: number }>(ipcChannels.api, event(), 'getStatus', {});
+    expect(status.ok).toBe(true);
+    const db = openClientBase(fixture.dbPath, { readonly: true });
+    const clientId = db
+      .prepare('SELECT SK_ID_CURR FROM application WHERE TARGET IS NULL LIMIT 1')
+      .pluck()
+      .get() as number;
+    expect(status.ok && status.value.clients).toBe(
+      db.prepare('SELECT COUNT(*) FROM application').pluck().get(),
     );
+    db.close();
+    const inputs: Record<ApiMethod, unknown> = {
+      getStatus: {},
+      searchClients: { query: String(clientId) },
+      getClientFile: { clientId },
+      getScore: { clientId },
+      getExplanation: { clientId },
+      compare: { clientId },
+      whatIf: { clientId, edits: {}, counterfactuals: false },
+      getModelInfo: {},
+      recordDecision: { clientId, finalDecision: 'refused', overrideReason: 'test of the IPC route' },
+      listDecisions: {},
+      getClientHistory: { clientId },
+      logEvent: { clientId, kind: 'view' },
+      verifyAuditChain: {},
+      exportAuditLog: {},
+    };
+    for (const method of apiMethods) {
+      const result = await invoke(ipcChannels.api, event(), method, inputs[method]);
+      expect(result.ok ? 'ok' : result.error, method).toBe('ok');
+      if (result.ok) expect(contract[method].output.safeParse(result.value).success, method).toBe(true);
+    }
+    const bad = await invoke(ipcChannels.api, event(), 'getScore', { clientId: 'x' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
+  it('answers nothing but the app’s own page in its main frame', async () => {
+    const before = await invoke<{ entries: number }>(ipcChannels.api, event(), 'verifyAuditChain', {});
+    const strangers = [
+      event({ url: 'https://attacker.example/', parent: null }),
+      event({ url: pageUrl, parent: { url: pageUrl } }),
+      event(null),
+    ];
+    for (const stranger of strangers) {
+      const clientId = 100001;
+      const result = await invoke(ipcChannels.api, stranger, 'logEvent', { clientId, kind: 'view' });
+      expect(result).toEqual({
+        ok: false,
+        error: { code: 'invalid_request', message: expect.stringMatching(/page only/) },
+      });
+      expect(await invoke(ipcChannels.printToPdf, stranger, { traceId: crypto.randomUUID() })).toMatchObject({
+        ok: false,
+      });
+    }
+    const after = await invoke<{ entries: number }>(ipcChannels.api, event(), 'verifyAuditChain', {});
+    expect(after.ok && after.value.entries).toBe(before.ok && before.value.entries);
+  });
+
+  it('prints a logged print’s sheet to PDF in the documents folder, and logs it', async () => {
+    const page = await invoke<{ items: { clientId: number }[] }>(
+      ipcChannels.api,
+      event(),
+      'searchClients',
+      {},
+    );
+    const clientId = page.ok ? page.value.items[0]!.clientId : 0;
+    const print = await invoke<{ traceId: string }>(ipcChannels.api, event(), 'logEvent', {
+      clientId,
+      kind: 'print',
+    });
+    const traceId = print.ok ? print.value.traceId : '';
+    const result = await invoke<{ path: string; bytes: number }>(ipcChannels.printToPdf, event(), {
+      traceId,
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        path: path.join(electron.paths.user, 'documents', 'Scoring Desk', `scoring-desk-${traceId}.pdf`),
+        bytes: printed.length,
+      },
+    });
+    expect(result.ok && readFileSync(result.value.path)).toEqual(printed);
+    const history = await invoke<{ events: { action: string; details: Record<string, unknown> }[] }>(
+      ipcChannels.api,
+      event(),
+      'getClientHistory',
+      { clientId },
+    );
+    expect(history.ok && history.value.events[0]).toMatchObject({
+      action: 'print_pdf',
+      details: { printTraceId: traceId },
+    });
+
+    const unknown = crypto.randomUUID();
+    expect(await invoke(ipcChannels.printToPdf, event(), { traceId: unknown })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(
+      existsSync(path.join(electron.paths.user, 'documents', 'Scoring Desk', `scoring-desk-${unknown}.pdf`)),
+    ).toBe(false);
+    expect(await invoke(ipcChannels.printToPdf, event(), { traceId: '../../etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', message: expect.stringMatching(/traceId/) },
+    });
   });
 });
