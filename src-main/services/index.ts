@@ -52,13 +52,14 @@ const PINNED_IMPORTANT_FEATURES = 30;
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const db = openClientBase(options.dbPath);
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
   let model: ModelRuntime | undefined;
   let modelProblem: string | undefined;
   try {
-    model = await ModelRuntime.load(options.modelDir, db);
+    model = await ModelRuntime.load(options.modelDir, db, (message) => warn(`Scoring Desk: ${message}`));
   } catch (error) {
     modelProblem = (error as Error).message;
-    (options.onWarning ?? console.warn)(`Scoring Desk runs without a model: ${modelProblem}`);
+    warn(`Scoring Desk runs without a model: ${modelProblem}`);
   }
   const now = options.now ?? (() => new Date());
   const context: ServiceContext = {

@@ -23,11 +23,24 @@ export class ModelRuntime {
     readonly card: ModelCard | null,
   ) {}
 
-  static async load(modelDir: string, db: ClientBase): Promise<ModelRuntime> {
+  /** `onWarning` hears of a model card that cannot be read: the model works without it. */
+  static async load(
+    modelDir: string,
+    db: ClientBase,
+    onWarning: (message: string) => void,
+  ): Promise<ModelRuntime> {
     const scorer = await loadClientScorer(modelDir);
     try {
       const explainer = await ExplanationEngine.open(modelDir, { db, threshold: scorer.metadata.threshold });
-      return new ModelRuntime(modelDir, scorer, explainer, readCard(modelDir));
+      let card: ModelCard | null = null;
+      try {
+        card = readCard(modelDir);
+      } catch (error) {
+        onWarning(
+          `the model card cannot be read, the model information will lack it: ${(error as Error).message}`,
+        );
+      }
+      return new ModelRuntime(modelDir, scorer, explainer, card);
     } catch (error) {
       await scorer.release();
       throw error;
