@@ -82,8 +82,8 @@ export class Comparisons {
   constructor(
     private readonly context: ServiceContext,
     private readonly scores: Scores,
-    /** The features that matter most to a client's score, most first (from its explanation). */
-    private readonly mattering: (clientId: number, lang: Lang) => string[],
+    /** The features that matter most to a client's score among some, most first (from its explanation). */
+    private readonly mattering: (clientId: number, lang: Lang, among: ReadonlySet<string>) => string[],
     /** Columns to keep in memory for good besides the similarity features (the model's most important). */
     private readonly pinned: () => readonly string[],
   ) {}
@@ -253,8 +253,13 @@ export class Comparisons {
     };
   }
 
+  /**
+   * The features that matter most to the client among those kept in memory (the model's most important and the
+   * similarity ones), so that a default comparison never waits for a column to be read.
+   */
   private defaultFeatures(clientId: number, lang: Lang): string[] {
-    const mattering = this.context.model ? this.mattering(clientId, lang) : [];
+    const inMemory = new Set([...SIMILARITY_FEATURES.map((f) => f.name), ...this.pinned()]);
+    const mattering = this.context.model ? this.mattering(clientId, lang, inMemory) : [];
     const names = mattering.length > 0 ? mattering : FALLBACK_FEATURES;
     return names.filter((n) => featureNames.includes(n));
   }

@@ -35,11 +35,14 @@ export class Explanations {
     return explanation;
   }
 
-  /** The client's features of largest contribution to the score, protected ones left out, largest first. */
-  mattering(clientId: number, lang: Lang): string[] {
+  /**
+   * The client's features of largest contribution to the score among `among`, protected ones left out, largest
+   * first.
+   */
+  mattering(clientId: number, lang: Lang, among: ReadonlySet<string>): string[] {
     return this.explain(clientId, lang)
       .families.flatMap((family) => family.features)
-      .filter((feature) => !feature.protected)
+      .filter((feature) => !feature.protected && among.has(feature.name))
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
       .slice(0, MATTERING_FEATURES)
       .map((feature) => feature.name);

@@ -48,7 +48,7 @@ export interface Services {
 }
 
 /** Features kept in memory for comparisons beyond the similarity ones: the model's most important. */
-const PINNED_IMPORTANT_FEATURES = 30;
+const PINNED_IMPORTANT_FEATURES = 50;
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const db = openClientBase(options.dbPath);
@@ -76,7 +76,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const comparisons = new Comparisons(
     context,
     scores,
-    (clientId, lang) => explanations.mattering(clientId, lang),
+    (clientId, lang, among) => explanations.mattering(clientId, lang, among),
     () =>
       (model?.card?.importance.top ?? []).slice(0, PINNED_IMPORTANT_FEATURES).map((entry) => entry.feature),
   );
