@@ -194,12 +194,14 @@ export class ClientIndex {
     const bandMask = filter.riskBand ? filter.riskBand.reduce((m, b) => m | (1 << BANDS.indexOf(b)), 0) : 0;
     const wantDecision = filter.decision === undefined ? NO_DECISION : DECISIONS.indexOf(filter.decision);
     const sequence = this.order(order.sortBy);
+    const tail = order.sortBy === 'probability' ? this.scoredCount() : this.size;
     const [first, second] = this.matchBuffers;
     let firstCount = 0;
     let secondCount = 0;
     const n = this.size;
     for (let k = 0; k < n; k++) {
-      const at = order.order === 'asc' ? k : n - 1 - k;
+      // Descending walks the order backwards, except that unscored clients (sorted last) stay last.
+      const at = order.order === 'asc' ? k : k < tail ? tail - 1 - k : k;
       const row = sequence ? sequence[at]! : at;
       const status = this.status(row);
       if ((statusMask & (1 << STATUS_RANK[status])) === 0) continue;
@@ -256,6 +258,13 @@ export class ClientIndex {
       return pa - pb || a - b;
     });
     return this.probabilityOrder;
+  }
+
+  /** Clients with a probability: in the probability order, the unscored ones come after them. */
+  private scoredCount(): number {
+    let count = 0;
+    for (let row = 0; row < this.size; row++) if (!Number.isNaN(this.probability[row]!)) count++;
+    return count;
   }
 
   private sortedRows(compare: (a: number, b: number) => number): Uint32Array {
