@@ -1,15 +1,7 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type BaseKey, baseKeyFromEnvironment, generateBaseKey, parseBaseKey } from '../data/baseKey.ts';
+import { writeFileAtomic } from '../runtime/atomicFile.ts';
 
 /** What this module needs of Electron's `safeStorage`; kept free of Electron so it is tested under plain Node. */
 export interface SafeStorageLike {
@@ -41,23 +33,6 @@ function checkKeyStore(safeStorage: SafeStorageLike, platform: NodeJS.Platform):
   }
 }
 
-function writeAtomically(file: string, data: Buffer): void {
-  const tmpPath = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmpPath, 'w', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmpPath, file);
-  } catch (error) {
-    rmSync(tmpPath, { force: true });
-    throw error;
-  }
-}
-
 /**
  * The key kept by the operating system for this user (Keychain, DPAPI, the Secret Service): unwrapped from
  * userData, or made and wrapped there on first start. The wrapped file is useless on another account or machine.
@@ -81,7 +56,7 @@ export function loadOrCreateWrappedKey(
     return parseBaseKey(text, `the unwrapped key ${file}`);
   }
   const key = generateBaseKey();
-  writeAtomically(file, safeStorage.encryptString(key));
+  writeFileAtomic(file, safeStorage.encryptString(key), 0o600);
   return key;
 }
 

@@ -1,10 +1,12 @@
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { electronSqliteBinding, SQLITE_BINDING_ENV } from '../data/nativeBinding.ts';
 import { ensureDemoBase, type DemoStep } from '../demo/demoBase.ts';
 import { createServices } from '../services/index.ts';
+import { useBaseKey } from '../data/baseKey.ts';
+import { appBaseKey } from './baseKeyStore.ts';
 import { versionArgument } from './bridge.ts';
 import { clientBaseEnvVar, resolveClientBasePath, resolveModelDir } from './clientBasePath.ts';
 import { registerIpcHandlers } from './ipc.ts';
@@ -91,6 +93,14 @@ async function start(): Promise<void> {
   console.info(`Scoring Desk ${app.getVersion()}: client base ${clientBase}, model ${modelDir}`);
 
   await app.whenReady();
+  // safeStorage answers only once the app is ready; every base opened from here on (the demo base too) uses it.
+  try {
+    useBaseKey(
+      appBaseKey({ env: process.env, packaged: app.isPackaged, userDataPath: app.getPath('userData'), safeStorage }),
+    );
+  } catch (error) {
+    fail(`The client base cannot be protected: ${(error as Error).message}`);
+  }
   // No feature of the app needs the camera, notifications or any other browser permission, nor the network.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);

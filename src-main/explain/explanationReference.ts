@@ -1,15 +1,6 @@
 import type { ClientBase } from '../data/clientBase.ts';
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -21,6 +12,7 @@ import { coverProblem } from './explainer.ts';
 import { modelFeatures, type ModelFeatures } from './modelFeatures.ts';
 import { metadataValue, readOnnxTrees, type TreeModel } from './onnxTrees.ts';
 import { openShapRunner } from './shapPool.ts';
+import { writeFileAtomic } from '../runtime/atomicFile.ts';
 
 /**
  * Statistics of the client base that explanations compare a client with, computed once per model and kept in
@@ -264,21 +256,11 @@ async function meanAbsoluteShap(
   return { features: sums.features.map((s) => s / rows), families: sums.families.map((s) => s / rows) };
 }
 
-/** Writes JSON under a temporary name in the same folder, flushed, then renamed over the target. */
+/** Writes the reference as JSON, atomically (see writeFileAtomic). */
 function writeJsonAtomic(path: string, value: unknown): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const bytes = Buffer.from(JSON.stringify(value) + '\n');
   try {
-    const fd = openSync(temporary, 'w');
-    try {
-      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
+    writeFileAtomic(path, JSON.stringify(value) + '\n');
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new ReferenceFileError(`cannot write ${path}: ${(error as Error).message}`);
   }
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { metadataProps, type ModelMetadata } from './modelMetadata.ts';
 import type { TreeModel } from './treeModel.ts';
+import { writeFileAtomic } from '../runtime/atomicFile.ts';
 
 const { onnx } = onnxProto;
 const AttributeType = onnx.AttributeProto.AttributeType;
@@ -134,19 +135,6 @@ export function writeOnnxModel(dir: string, model: TreeModel, metadata: ModelMet
   const bytes = onnxModelBytes(model, metadata);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, MODEL_FILE);
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, bytes);
   return path;
 }

@@ -53,6 +53,11 @@ vi.mock('electron', () => ({
     setProgressBar(): void {}
   },
   dialog: { showErrorBox: vi.fn() },
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    encryptString: (text: string) => Buffer.from(text),
+    decryptString: (data: Buffer) => data.toString(),
+  },
   ipcMain: {
     handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
       electron.ipcHandlers.set(channel, handler),
