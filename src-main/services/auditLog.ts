@@ -135,12 +135,25 @@ export class AuditLog {
     return rows.map(toEntry);
   }
 
-  /** Walks the whole chain; reports the first entry whose link, hash or content does not hold. */
-  verify(): ChainCheck {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    let count = 0;
-    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRow>;
+  /** The last entry a walk found sound, and how many entries it had checked up to it. */
+  private checkpoint: { seq: number; hash: string; entries: number } | undefined;
+
+  /**
+   * Walks the chain and reports the first entry whose link, hash or content does not hold. `since: 'checkpoint'`
+   * starts after the last entry an earlier walk of this process found sound, as long as that entry is unchanged
+   * (else from the start): the cheap check of getStatus, which would otherwise rehash a growing log on every call.
+   * An older entry rewritten behind that point is found by the next whole walk (verifyAuditChain, the export, the
+   * app's start).
+   */
+  verify(options: { since?: 'start' | 'checkpoint' } = {}): ChainCheck {
+    const from = options.since === 'checkpoint' ? this.soundCheckpoint() : undefined;
+    let prevHash = from?.hash ?? GENESIS_HASH;
+    let expectedSeq = (from?.seq ?? 0) + 1;
+    let count = from?.entries ?? 0;
+    this.checkpoint = undefined;
+    const rows = this.db
+      .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq')
+      .iterate(from?.seq ?? 0) as Iterable<AuditRow>;
     for (const row of rows) {
       count++;
       const fail = (reason: string): ChainCheck => ({
@@ -163,6 +176,21 @@ export class AuditLog {
       prevHash = row.hash;
       expectedSeq++;
     }
+    if (count > 0) this.checkpoint = { seq: expectedSeq - 1, hash: prevHash, entries: count };
     return { ok: true, entries: count, firstBreak: null };
+  }
+
+  /** The checkpoint, if its entry is still there and still matches its hash. */
+  private soundCheckpoint(): { seq: number; hash: string; entries: number } | undefined {
+    const checkpoint = this.checkpoint;
+    if (!checkpoint) return undefined;
+    const row = this.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(checkpoint.seq) as
+      AuditRow | undefined;
+    if (row?.hash !== checkpoint.hash) return undefined;
+    try {
+      return entryHash(row.prev_hash, toEntry(row)) === checkpoint.hash ? checkpoint : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -95,7 +95,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         clients: context.index.size,
         pending,
         scored,
-        auditChain: context.audit.verify(),
+        auditChain: context.audit.verify({ since: 'checkpoint' }),
       };
     },
     ...createClientsService(context, scores),

@@ -173,6 +173,31 @@ describe('audit log', () => {
     expect(csv.fileName).toMatch(/\.csv$/);
   });
 
+  it('gives the chain state in getStatus, walking on from its last check, and sees that check’s entry change', async () => {
+    const full = await services.handlers.verifyAuditChain({});
+    const first = await services.handlers.getStatus({});
+    expect(first.auditChain).toEqual(full);
+    await call('logEvent', { clientId: pending[0], kind: 'view' });
+    const second = await services.handlers.getStatus({});
+    expect(second.auditChain).toEqual({ ok: true, entries: full.entries + 1, firstBreak: null });
+    const last = second.auditChain.entries;
+    const raw = new Database(fixture.dbPath);
+    try {
+      raw.exec('DROP TRIGGER audit_log_no_update');
+      const actor = raw.prepare('SELECT actor FROM audit_log WHERE seq = ?').pluck().get(last) as string;
+      const setActor = raw.prepare('UPDATE audit_log SET actor = ? WHERE seq = ?');
+      setActor.run('someone else', last);
+      const third = await services.handlers.getStatus({});
+      expect(third.auditChain).toMatchObject({ ok: false, firstBreak: { seq: last } });
+      setActor.run(actor, last);
+      raw.exec(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`);
+    } finally {
+      raw.close();
+    }
+    expect(await services.handlers.verifyAuditChain({})).toMatchObject({ ok: true });
+  });
+
   it('detects an entry rewritten behind the triggers’ back, and names it', async () => {
     const before = await services.handlers.verifyAuditChain({});
     expect(before).toMatchObject({ ok: true });
