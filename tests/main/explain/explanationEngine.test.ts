@@ -192,6 +192,37 @@ describe('ExplanationEngine.counterfactuals', () => {
     expect(found).toBeGreaterThan(0);
   });
 
+  it('gives a borderline client (granted, close to the threshold) options that open a margin', async () => {
+    // A band of a fifth of the threshold, over every client of the base, gives a few borderline clients.
+    const band = engine.threshold / 5;
+    const wide = await ExplanationEngine.open(models.model, { db, borderlineBand: band });
+    const everyone = db
+      .prepare('SELECT SK_ID_CURR FROM application ORDER BY SK_ID_CURR')
+      .pluck()
+      .all() as number[];
+    const borderline = everyone.filter((id) => wide.explainClient(db, id, 'en').borderline).slice(0, 8);
+    expect(borderline.length).toBeGreaterThan(0);
+    let found = 0;
+    for (const id of borderline) {
+      const result = wide.counterfactuals(db, id, 'en');
+      expect(result.current.decision).toBe('granted');
+      expect(result.target).toBeCloseTo(wide.threshold - band, 15);
+      expect(result.status).not.toBe('not-needed');
+      for (const option of result.options) {
+        expect(option.probability).toBeLessThan(result.target);
+        expect(wide.explainEdited(db, id, option.edits, 'en').probability).toBeCloseTo(
+          option.probability,
+          12,
+        );
+      }
+      if (result.status === 'found') found++;
+    }
+    expect(found).toBeGreaterThan(0);
+    // Outside the band (the default two points), the same clients need nothing.
+    const clear = borderline.filter((id) => !engine.explainClient(db, id, 'en').borderline);
+    for (const id of clear) expect(engine.counterfactuals(db, id, 'en').status).toBe('not-needed');
+  });
+
   it('has nothing to search for a clearly granted client, and says so when the limits allow nothing', async () => {
     const granted = ids.find((id) => engine.explainClient(db, id, 'en').probability < engine.threshold / 2)!;
     const easy = engine.counterfactuals(db, granted, 'fr');
