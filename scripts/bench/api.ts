@@ -9,14 +9,13 @@
  * (default 20,000, seed 1) in the temporary folder. Targets at 307,000 clients (issue 6): search ≤ 30 ms, client
  * file with score and explanation ≤ 50 ms, comparison ≤ 100 ms, what-if ≤ 50 ms at p95; memory < 1 GB.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClientBase } from '../../src-main/data/clientBase.ts';
 import { ensureDemoBase } from '../../src-main/demo/demoBase.ts';
+import { startServeChild } from './support/serveChild.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -65,31 +64,8 @@ const pending = db
 const names = db.prepare('SELECT LAST_NAME FROM client_identity LIMIT 2000').pluck().all() as string[];
 db.close();
 
-const server = spawn(
-  process.execPath,
-  [join(repo, 'bin/scoring-desk.js'), 'serve', '--db', dbPath, '--model', args.model, '--port', '0'],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const url = await new Promise<string>((resolveUrl, reject) => {
-  let output = '';
-  server.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /on (http:\/\/\S+?)\//.exec(output);
-    if (match) resolveUrl(match[1]!);
-  });
-  server.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-});
-
-/** Peak and current resident memory of the server (Linux /proc), in MiB. */
-function serverMemory(): { rss: number; peak: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-    return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-  } catch {
-    return undefined;
-  }
-}
+const server = await startServeChild(dbPath, args.model);
+const { url } = server;
 
 let turn = 0;
 const next = <T>(items: readonly T[]): T => items[turn++ % items.length]!;
@@ -175,8 +151,8 @@ try {
     console.log(`  ${scenario.name}: done`);
   }
 } finally {
-  const memory = serverMemory();
-  server.kill('SIGTERM');
+  const memory = server.memory();
+  server.stop();
   const header = ['scenario', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>

@@ -6,7 +6,6 @@
  * they make (views, decisions). Prints throughput, latency percentiles and the mix; exits 1 on any error, non-2xx
  * answer or timeout. Without --db it builds (once, cached in the temporary folder) a demo base of N clients.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClientBase } from '../../src-main/data/clientBase.ts';
 import { ensureDemoBase } from '../../src-main/demo/demoBase.ts';
+import { startServeChild } from './support/serveChild.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -87,20 +87,8 @@ const mix: [weight: number, method: string, input: () => Record<string, unknown>
   [1, 'getStatus', () => ({})],
 ];
 
-const server = spawn(
-  process.execPath,
-  [join(repo, 'bin/scoring-desk.js'), 'serve', '--db', dbPath, '--model', args.model, '--port', '0'],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const url = await new Promise<string>((resolveUrl, reject) => {
-  let output = '';
-  server.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /on (http:\/\/\S+?)\//.exec(output);
-    if (match) resolveUrl(match[1]!);
-  });
-  server.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-});
+const server = await startServeChild(dbPath, args.model);
+const { url } = server;
 console.log(`Server at ${url}; ${args.connections} connections for ${args.duration} s ...`);
 
 const statuses = new Map<string, number>();
@@ -140,7 +128,7 @@ try {
     requests,
   });
 } finally {
-  server.kill('SIGTERM');
+  server.stop();
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
