@@ -96,7 +96,12 @@ async function start(): Promise<void> {
   // safeStorage answers only once the app is ready; every base opened from here on (the demo base too) uses it.
   try {
     useBaseKey(
-      appBaseKey({ env: process.env, packaged: app.isPackaged, userDataPath: app.getPath('userData'), safeStorage }),
+      appBaseKey({
+        env: process.env,
+        packaged: app.isPackaged,
+        userDataPath: app.getPath('userData'),
+        safeStorage,
+      }),
     );
   } catch (error) {
     fail(`The client base cannot be protected: ${(error as Error).message}`);

@@ -26,7 +26,8 @@ vi.mock('electron', () => ({
     on: (event: string, handler: (...args: unknown[]) => void) => electron.appHandlers.set(event, handler),
     getAppPath: () => electron.paths.app,
     getVersion: () => '1.0.0',
-    getPath: (name: string) => (name === 'userData' ? electron.paths.user : path.join(electron.paths.user, name)),
+    getPath: (name: string) =>
+      name === 'userData' ? electron.paths.user : path.join(electron.paths.user, name),
     isPackaged: true,
     whenReady: async () => undefined,
     requestSingleInstanceLock: () => true,
