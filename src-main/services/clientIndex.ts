@@ -18,6 +18,8 @@ import { ageBandCode, contractTypeCode, incomeBandCode } from './segments.ts';
 const NO_DECISION = -1;
 const DECISIONS: readonly Decision[] = ['granted', 'refused'];
 const BANDS: readonly RiskBand[] = riskBandSchema.options;
+const NO_BAND = -1;
+const STATUSES: readonly ClientStatus[] = ['pending', 'decided', 'past'];
 const STATUS_RANK: Record<ClientStatus, number> = { pending: 0, decided: 1, past: 2 };
 
 /** Lower case, without accents: "Hélène" and "helene" find each other. */
@@ -57,9 +59,15 @@ export class ClientIndex {
   readonly lastName: (string | null)[];
   readonly branch: (string | null)[];
   private readonly searchText: string[];
+  /** STATUS_RANK of each row's status, kept with the decisions. */
+  private readonly statusRank: Uint8Array;
+  /** Index in BANDS of each row's risk band, NO_BAND while unscored; kept with the scores. */
+  private readonly band: Int8Array;
+  private scored = 0;
   private readonly rowById = new Map<number, number>();
   private nameOrder: Uint32Array | undefined;
   private probabilityOrder: Uint32Array | undefined;
+  private nameWords: { words: string[]; rows: Uint32Array } | undefined;
   private readonly matchBuffers: [Uint32Array, Uint32Array];
 
   private constructor(
@@ -80,6 +88,8 @@ export class ClientIndex {
     this.lastName = new Array<string | null>(size);
     this.branch = new Array<string | null>(size);
     this.searchText = new Array<string>(size);
+    this.statusRank = new Uint8Array(size);
+    this.band = new Int8Array(size).fill(NO_BAND);
     this.matchBuffers = [new Uint32Array(size), new Uint32Array(size)];
   }
 
@@ -144,6 +154,8 @@ export class ClientIndex {
         index.lastName[r] = last;
         index.branch[r] = branch;
         index.searchText[r] = ` ${normalizeName(`${first ?? ''} ${last ?? ''}`)}`;
+        index.statusRank[r] = STATUS_RANK[index.computeStatus(r)];
+        index.setBand(r);
         r++;
       }
       return index;
@@ -155,8 +167,19 @@ export class ClientIndex {
   }
 
   status(row: number): ClientStatus {
+    return STATUSES[this.statusRank[row]!]!;
+  }
+
+  private computeStatus(row: number): ClientStatus {
     if (this.finalDecision[row] !== NO_DECISION) return 'decided';
     return this.target[row] === -1 ? 'pending' : 'past';
+  }
+
+  private setBand(row: number): void {
+    const p = this.probability[row]!;
+    const wasScored = this.band[row] !== NO_BAND;
+    this.band[row] = Number.isNaN(p) ? NO_BAND : BANDS.indexOf(riskBandOf(p, this.threshold));
+    this.scored += Number(this.band[row] !== NO_BAND) - Number(wasScored);
   }
 
   modelDecision(row: number): Decision | null {
@@ -175,12 +198,14 @@ export class ClientIndex {
 
   setScore(row: number, probability: number): void {
     this.probability[row] = probability;
+    this.setBand(row);
     this.probabilityOrder = undefined;
   }
 
   setDecision(row: number, decision: Decision, at: string): void {
     this.finalDecision[row] = DECISIONS.indexOf(decision);
     this.decidedAt[row] = at;
+    this.statusRank[row] = STATUS_RANK.decided;
   }
 
   /** Rows matching `filter`, in `order`; only the rows of the requested slice are returned, with the total. */
@@ -193,37 +218,38 @@ export class ClientIndex {
     const statusMask = filter.status ? filter.status.reduce((m, s) => m | (1 << STATUS_RANK[s]), 0) : 7;
     const bandMask = filter.riskBand ? filter.riskBand.reduce((m, b) => m | (1 << BANDS.indexOf(b)), 0) : 0;
     const wantDecision = filter.decision === undefined ? NO_DECISION : DECISIONS.indexOf(filter.decision);
+    const { idPrefixes, nameTokens } = filter;
+    const nameHits = nameTokens.length > 0 ? this.nameMatches(nameTokens) : undefined;
     const sequence = this.order(order.sortBy);
-    const tail = order.sortBy === 'probability' ? this.scoredCount() : this.size;
+    const tail = order.sortBy === 'probability' ? this.scored : this.size;
     const [first, second] = this.matchBuffers;
     let firstCount = 0;
     let secondCount = 0;
     const n = this.size;
-    for (let k = 0; k < n; k++) {
+    rows: for (let k = 0; k < n; k++) {
       // Descending walks the order backwards, except that unscored clients (sorted last) stay last.
       const at = order.order === 'asc' ? k : k < tail ? tail - 1 - k : k;
       const row = sequence ? sequence[at]! : at;
-      const status = this.status(row);
-      if ((statusMask & (1 << STATUS_RANK[status])) === 0) continue;
+      const status = this.statusRank[row]!;
+      if ((statusMask & (1 << status)) === 0) continue;
       if (filter.contractType !== undefined && this.contractType[row] !== filter.contractType) continue;
-      if (bandMask !== 0 || wantDecision !== NO_DECISION) {
-        const p = this.probability[row]!;
-        if (bandMask !== 0) {
-          if (Number.isNaN(p) || (bandMask & (1 << BANDS.indexOf(riskBandOf(p, this.threshold)))) === 0)
-            continue;
-        }
-        if (wantDecision !== NO_DECISION) {
-          const inForce =
-            this.finalDecision[row] !== NO_DECISION
-              ? this.finalDecision[row]
-              : Number.isNaN(p)
-                ? NO_DECISION
-                : Number(p >= this.threshold);
-          if (inForce !== wantDecision) continue;
-        }
+      if (bandMask !== 0) {
+        const band = this.band[row]!;
+        if (band === NO_BAND || (bandMask & (1 << band)) === 0) continue;
       }
-      if (!this.matchesQuery(row, filter)) continue;
-      if (order.pendingFirst && status === 'pending') first[firstCount++] = row;
+      if (wantDecision !== NO_DECISION) {
+        const p = this.probability[row]!;
+        const inForce =
+          this.finalDecision[row] !== NO_DECISION
+            ? this.finalDecision[row]
+            : Number.isNaN(p)
+              ? NO_DECISION
+              : Number(p >= this.threshold);
+        if (inForce !== wantDecision) continue;
+      }
+      if (nameHits !== undefined && nameHits[row] !== nameTokens.length) continue;
+      for (const prefix of idPrefixes) if (!startsWithDigits(this.ids[row]!, prefix)) continue rows;
+      if (order.pendingFirst && status === STATUS_RANK.pending) first[firstCount++] = row;
       else second[secondCount++] = row;
     }
     const rows: number[] = [];
@@ -233,11 +259,30 @@ export class ClientIndex {
     return { total: firstCount + secondCount, rows };
   }
 
-  private matchesQuery(row: number, filter: SearchFilter): boolean {
-    for (const prefix of filter.idPrefixes) if (!startsWithDigits(this.ids[row]!, prefix)) return false;
-    const text = this.searchText[row]!;
-    for (const token of filter.nameTokens) if (!text.includes(` ${token}`)) return false;
-    return true;
+  /**
+   * For each row, how many of the tokens start one of the words of its name (a token found in several words
+   * counts once): the rows where it equals the number of tokens match. Looks each token up in the sorted list of
+   * every name's words, where the words a prefix starts form one run.
+   */
+  private nameMatches(tokens: readonly string[]): Uint16Array {
+    const { words, rows } = (this.nameWords ??= this.buildNameWords());
+    const hits = new Uint16Array(this.size);
+    tokens.forEach((token, t) => {
+      for (let w = lowerBound(words, token); w < words.length && words[w]!.startsWith(token); w++) {
+        const row = rows[w]!;
+        if (hits[row] === t) hits[row] = t + 1;
+      }
+    });
+    return hits;
+  }
+
+  private buildNameWords(): { words: string[]; rows: Uint32Array } {
+    const pairs: [string, number][] = [];
+    for (let row = 0; row < this.size; row++) {
+      for (const word of this.searchText[row]!.split(' ')) if (word.length > 0) pairs.push([word, row]);
+    }
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    return { words: pairs.map(([word]) => word), rows: Uint32Array.from(pairs, ([, row]) => row) };
   }
 
   /** Row order for a sort key (undefined: the natural SK_ID_CURR order); NaN probabilities sort last. */
@@ -260,13 +305,6 @@ export class ClientIndex {
     return this.probabilityOrder;
   }
 
-  /** Clients with a probability: in the probability order, the unscored ones come after them. */
-  private scoredCount(): number {
-    let count = 0;
-    for (let row = 0; row < this.size; row++) if (!Number.isNaN(this.probability[row]!)) count++;
-    return count;
-  }
-
   private sortedRows(compare: (a: number, b: number) => number): Uint32Array {
     const rows = Uint32Array.from({ length: this.size }, (_, i) => i);
     return rows.sort(compare);
@@ -278,6 +316,18 @@ const collator = new Intl.Collator('fr', { sensitivity: 'base' });
 function compareNames(a: string | null, b: string | null): number {
   if (a === null || b === null) return Number(a === null) - Number(b === null);
   return collator.compare(a, b);
+}
+
+/** The first position of `sorted` (ascending, by code units) whose word is not before `key`. */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Whether the decimal digits of `id` start with those of `prefix`. */
