@@ -12,6 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openClientBase } from '../../src-main/data/clientBase.ts';
+import { loadFeatureMatrix } from '../../src-main/features/store.ts';
 import { binMatrix } from '../../src-main/model/binning.ts';
 import { kernelParams, type BoosterParams } from '../../src-main/model/boosterParams.ts';
 import { crossValidate } from '../../src-main/model/crossValidation.ts';
@@ -106,10 +108,8 @@ function syntheticProblem(rows: number, cols: number): { matrix: FeatureMatrix; 
   return { matrix: { rows, featureNames, values }, labels };
 }
 
-async function featureBaseProblem(file: string): Promise<{ matrix: FeatureMatrix; labels: Uint8Array }> {
-  const { default: Database } = await import('better-sqlite3');
-  const { loadFeatureMatrix } = await import('../../src-main/features/store.ts');
-  const db = new Database(file, { readonly: true });
+function featureBaseProblem(file: string): { matrix: FeatureMatrix; labels: Uint8Array } {
+  const db = openClientBase(file, { readonly: true });
   try {
     const stored = loadFeatureMatrix(db);
     const labelled: number[] = [];
@@ -166,7 +166,7 @@ print(json.dumps({'version': xgb.__version__, 'ms': total_ms, 'folds': folds, 'c
 const work = mkdtempSync(join(tmpdir(), 'bench-train-'));
 const t0 = performance.now();
 const { matrix, labels } = args.db
-  ? await featureBaseProblem(args.db)
+  ? featureBaseProblem(args.db)
   : syntheticProblem(Number(args.rows), Number(args.cols));
 const positives = labels.reduce((s, y) => s + y, 0);
 let missing = 0;
