@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import onnxProto from 'onnx-proto';
 import { Explainer, type ExplainerOptions } from '../../src-main/explain/explainer.ts';
@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
     retrain: { type: 'boolean', default: false },
   },
 });
-const FIXTURES = '/work/shared/fixtures/treeshap';
+const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/treeshap');
 const PYTHON = '/usr/bin/python3';
 const TREES = 500;
 const LEAVES = 31;

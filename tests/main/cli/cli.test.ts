@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram, main } from '../../../src-main/cli/main.ts';
+import { buildProgram } from '../../../src-main/cli/main.ts';
+import { runCli } from './support/runCli.ts';
 import { createProgress } from '../../../src-main/cli/progress.ts';
 
 const REPO = resolve(__dirname, '../../..');
@@ -20,25 +21,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Runs `main` in this process, capturing what it writes to stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'scoring-desk', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = runCli;
 
 /** Runs the real executable, `node bin/scoring-desk.js`, from the repository root. */
 function spawnCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

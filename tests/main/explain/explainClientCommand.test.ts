@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main.ts';
+import { runCli } from '../cli/support/runCli.ts';
 import { openClientBase } from '../../../src-main/data/clientBase.ts';
 import { REFERENCE_FILE } from '../../../src-main/explain/explanationReference.ts';
 import { demoModels, type DemoModels } from './support/demoModel.ts';
@@ -30,23 +30,7 @@ beforeAll(async () => {
   db.close();
 });
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'scoring-desk', 'explain', ...args]), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = (...args: string[]) => runCli('explain', ...args);
 
 describe('scoring-desk explain --db --client', () => {
   it('prints the decision, the reasons and the options, computing the reference once', async () => {

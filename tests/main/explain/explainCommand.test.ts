@@ -1,32 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main.ts';
+import { runCli } from '../cli/support/runCli.ts';
 
-const FIXTURES = '/work/shared/fixtures/treeshap';
+const FIXTURES = resolve(import.meta.dirname, '../../../../shared/fixtures/treeshap');
 const SMALL = join(FIXTURES, 'small');
 const work = mkdtempSync(join(tmpdir(), 'scoring-desk-explain-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'scoring-desk', 'explain', ...args]), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = (...args: string[]) => runCli('explain', ...args);
 
 function file(name: string, text: string): string {
   const path = join(work, name);

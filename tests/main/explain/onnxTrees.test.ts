@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TreeModelError } from '../../../src-main/explain/modelError.ts';
@@ -22,7 +22,7 @@ import {
 } from './support/onnxModel.ts';
 import { readCsvNumbers } from './support/csv.ts';
 
-const FIXTURES = '/work/shared/fixtures/treeshap';
+const FIXTURES = resolve(import.meta.dirname, '../../../../shared/fixtures/treeshap');
 const work = mkdtempSync(join(tmpdir(), 'scoring-desk-onnx-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,9 +1,9 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openShapRunner } from '../../../src-main/explain/shapPool.ts';
 import { readCsvNumbers } from './support/csv.ts';
 
-const SMALL = '/work/shared/fixtures/treeshap/small';
+const SMALL = resolve(import.meta.dirname, '../../../../shared/fixtures/treeshap/small');
 
 describe('explaining batches on worker threads', () => {
   it('returns the batches in the order they were submitted, as the calling thread computes them', async () => {

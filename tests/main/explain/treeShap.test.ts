@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdditivityError, Explainer, type ExplainerOptions } from '../../../src-main/explain/explainer.ts';
@@ -17,7 +17,7 @@ import {
 } from './support/forestSpec.ts';
 import { encodeForest } from './support/onnxModel.ts';
 
-const FIXTURES = '/work/shared/fixtures/treeshap';
+const FIXTURES = resolve(import.meta.dirname, '../../../../shared/fixtures/treeshap');
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main.ts';
+import { runCli } from '../cli/support/runCli.ts';
 import { openClientBase } from '../../../src-main/data/clientBase.ts';
 import { clientFeatures } from '../../../src-main/features/client.ts';
 import { exportFeaturesCsv } from '../../../src-main/features/exportCsv.ts';
@@ -22,23 +22,7 @@ function copy(): string {
   return path;
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'scoring-desk', ...args]), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = runCli;
 
 describe('scoring-desk features', () => {
   it('computes every client, then only what changed, and writes the CSV', async () => {

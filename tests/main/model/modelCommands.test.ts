@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main.ts';
+import { runCli } from '../cli/support/runCli.ts';
 import { openClientBase } from '../../../src-main/data/clientBase.ts';
 import { importCsvFolder } from '../../../src-main/data/import/importer.ts';
 import { REFERENCE_FILE } from '../../../src-main/explain/explanationReference.ts';
@@ -68,23 +68,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'scoring-desk', ...args]), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = runCli;
 
 function readCard(dir: string): ModelCard {
   return parseModelCard(JSON.parse(readFileSync(join(dir, MODEL_CARD_FILE), 'utf8')));
