@@ -638,6 +638,20 @@ export const exportAuditLogOutput = z.object({
   chain: chainCheckSchema,
 });
 
+/** Who the client deals with, printed on the explanation sheet: data/lender/lender.json, or the file configured. */
+export const lenderSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Where to write: a service and a postal address, on one line. */
+  address: z.string().min(1),
+  phone: z.string().min(1).nullable(),
+  email: z.string().min(1).nullable(),
+  /** The data protection officer, for access to and correction of personal data. */
+  dataProtectionEmail: z.string().min(1).nullable(),
+  /** The consumer credit mediator, for a dispute the lender has not settled. */
+  mediator: z.string().min(1).nullable(),
+});
+export type Lender = z.infer<typeof lenderSchema>;
+
 export const statusOutput = z.object({
   version: z.string(),
   modelVersion: z.string().nullable(),
@@ -646,6 +660,7 @@ export const statusOutput = z.object({
   pending: z.int(),
   scored: z.int(),
   auditChain: chainCheckSchema,
+  lender: lenderSchema,
 });
 
 // ---------------------------------------------------------------------------------------------------------------

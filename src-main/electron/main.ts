@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { electronSqliteBinding, SQLITE_BINDING_ENV } from '../data/nativeBinding.ts';
 import { ensureDemoBase, type DemoStep } from '../demo/demoBase.ts';
 import { createServices } from '../services/index.ts';
+import { lenderEnvVar } from '../services/lenderDetails.ts';
 import { useBaseKey } from '../data/baseKey.ts';
 import { appBaseKey } from './baseKeyStore.ts';
 import { versionArgument } from './bridge.ts';
@@ -129,7 +130,16 @@ async function start(): Promise<void> {
     console.info(`Demo client base built in ${(built.elapsedMs / 1000).toFixed(1)} s`);
   }
 
-  const services = await createServices({ dbPath: clientBase, modelDir });
+  let services: Awaited<ReturnType<typeof createServices>>;
+  try {
+    services = await createServices({
+      dbPath: clientBase,
+      modelDir,
+      lenderFile: process.env[lenderEnvVar] || undefined,
+    });
+  } catch (error) {
+    fail(`Scoring Desk cannot open ${clientBase}: ${(error as Error).message}`);
+  }
   const chain = services.context.audit.verify();
   if (!chain.ok) {
     dialog.showErrorBox(

@@ -11,6 +11,8 @@ import { createHttpServer, isLoopback, listen } from './server.ts';
 export interface AppServerOptions {
   dbPath: string;
   modelDir: string;
+  /** The lender details file (default: data/lender/lender.json). */
+  lenderFile?: string;
   host: string;
   port: number;
   staticDir?: string;
@@ -50,6 +52,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const services = await createServices({
     dbPath: options.dbPath,
     modelDir: options.modelDir,
+    lenderFile: options.lenderFile,
     onWarning: log,
   });
   try {

@@ -15,6 +15,7 @@ import { createModelInfoService } from './modelInfo.ts';
 import { ModelRuntime } from './modelRuntime.ts';
 import { createScoringService, Scores } from './scoring.ts';
 import { createWhatIfService } from './whatIf.ts';
+import { loadLenderDetails } from './lenderDetails.ts';
 
 /**
  * The composition root of the application core: opens the client base and the model folder once, builds the
@@ -32,6 +33,8 @@ export interface ServicesOptions {
   now?: () => Date;
   /** Where to say that the model could not be loaded; default: console.warn. */
   onWarning?: (message: string) => void;
+  /** The lender details file (see lenderDetails.ts); default: data/lender/lender.json. */
+  lenderFile?: string;
 }
 
 export interface Services {
@@ -51,6 +54,7 @@ export interface Services {
 const PINNED_IMPORTANT_FEATURES = 50;
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
+  const lender = loadLenderDetails(options.lenderFile);
   const db = openClientBase(options.dbPath);
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   let model: ModelRuntime | undefined;
@@ -96,6 +100,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         pending,
         scored,
         auditChain: context.audit.verify({ since: 'checkpoint' }),
+        lender,
       };
     },
     ...createClientsService(context, scores),

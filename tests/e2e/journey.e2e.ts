@@ -122,6 +122,9 @@ describe('the manager’s journey, in French', () => {
     for (const reason of explanation.principalReasons.slice(0, 4))
       expect(text).toContain(flatten(reason.text));
     expect(text).toContain(traceId);
+    const { lender } = await api(baseUrl, 'getStatus', {});
+    for (const detail of [lender.name, lender.phone, lender.dataProtectionEmail])
+      expect(text).toContain(detail);
     const history = await api(baseUrl, 'getClientHistory', { clientId });
     expect(
       history.events.filter((event) => event.action === 'print').map((event) => event.traceId),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureDemoBase } from '../../demo/demoBase.ts';
 import { clientBaseEnvVar, demoClientBase } from '../../electron/clientBasePath.ts';
 import { startAppServer } from '../../http/appServer.ts';
+import { lenderEnvVar } from '../../services/lenderDetails.ts';
 import { demoProgress } from '../demoProgress.ts';
 import { wholeNumber } from '../numberOptions.ts';
 
@@ -19,6 +20,7 @@ interface ServeOptions {
   allowRemote?: boolean;
   tokenFile?: string;
   static: string;
+  lender?: string;
 }
 
 function readToken(options: ServeOptions): string | undefined {
@@ -42,6 +44,10 @@ export function registerServeCommand(program: Command): void {
     .option('--allow-remote', 'allow a --host other than the loopback (then an access token is required)')
     .option('--token-file <file>', `access token for /api (default: $${TOKEN_ENV_VAR})`)
     .option('--static <dir>', 'the built renderer', `${root}dist/renderer`)
+    .option(
+      '--lender <file>',
+      `the lender's details printed on the client's sheet, as JSON (default: $${lenderEnvVar}, else data/lender/lender.json)`,
+    )
     .addHelpText(
       'after',
       `
@@ -68,6 +74,7 @@ Every API method is a POST of its input as JSON to /api/<method>; errors come ba
       const app = await startAppServer({
         dbPath,
         modelDir: options.model,
+        lenderFile: options.lender ?? (process.env[lenderEnvVar] || undefined),
         host: options.host,
         port: options.port,
         staticDir: options.static,
