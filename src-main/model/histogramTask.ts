@@ -3,6 +3,7 @@ import {
   HIST_STRIDE,
   SPLIT_STRIDE,
   buildFeatureHistogram,
+  buildSparseFeatureHistogram,
   findFeatureSplit,
   type SplitRules,
 } from './splitKernel.ts';
@@ -61,8 +62,13 @@ export interface SharedBuffers {
   histOffsets: Int32Array;
   /** Per feature, the bin the histogram loop skips, or −1. */
   skipBin: Int32Array;
+  /** Per feature with a skipped bin, its rows outside that bin, ascending: nzRows[nzOffsets[f]..nzOffsets[f + 1]). */
+  nzOffsets: Int32Array;
+  nzRows: Int32Array;
   /** The partition: rows grouped by leaf, each leaf a contiguous range. */
   order: Int32Array;
+  /** Where each row is in `order`; −1 for rows the tree does not learn from. */
+  position: Int32Array;
   /** Gradient and hessian of order[i] at 2i and 2i + 1. */
   orderedGh: Float64Array;
   /** `slots` leaf histograms of totalBins × HIST_STRIDE values. */
@@ -97,6 +103,22 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number): SharedB
   for (let f = 0; f < features; f++) {
     skipBin[f] = layout.dominantShare[f]! >= SKIP_DOMINANT_SHARE ? layout.dominantBin[f]! : -1;
   }
+  const nzOffsets = shared(Int32Array, features + 1);
+  for (let f = 0; f < features; f++) {
+    let count = 0;
+    if (skipBin[f]! >= 0) {
+      const skip = skipBin[f]!;
+      for (let r = f * rows; r < (f + 1) * rows; r++) if (bins[r] !== skip) count++;
+    }
+    nzOffsets[f + 1] = nzOffsets[f]! + count;
+  }
+  const nzRows = shared(Int32Array, nzOffsets[features]!);
+  for (let f = 0; f < features; f++) {
+    if (skipBin[f]! < 0) continue;
+    const skip = skipBin[f]!;
+    let k = nzOffsets[f]!;
+    for (let r = 0; r < rows; r++) if (bins[f * rows + r] !== skip) nzRows[k++] = r;
+  }
   return {
     rows,
     features,
@@ -106,7 +128,10 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number): SharedB
     valueBins: copyShared(valueBins),
     histOffsets: copyShared(histOffsets),
     skipBin,
+    nzOffsets,
+    nzRows,
     order: shared(Int32Array, rows),
+    position: shared(Int32Array, rows),
     orderedGh: shared(Float64Array, 2 * rows),
     hist: shared(Float64Array, slots * totalBins * HIST_STRIDE),
     splits: shared(Float64Array, 2 * features * SPLIT_STRIDE),
@@ -171,6 +196,7 @@ export function postJob(s: SharedBuffers, job: HistogramJob): void {
 /** Processes chunks of the posted job's features until none is left; any number of threads may call it. */
 export function runChunks(s: SharedBuffers): void {
   const { control, task, active, hist, splits, valueBins, histOffsets, skipBin, bins, order, orderedGh } = s;
+  const { nzOffsets, nzRows, position } = s;
   const activeCount = control[ACTIVE_COUNT]!;
   const begin = control[BEGIN]!;
   const end = control[END]!;
@@ -202,22 +228,45 @@ export function runChunks(s: SharedBuffers): void {
       const width = (k + 1) * HIST_STRIDE;
       const small = buildBase + histOffsets[f]! * HIST_STRIDE;
       hist.fill(0, small, small + width);
-      buildFeatureHistogram(
-        bins,
-        f * s.rows,
-        order,
-        orderedGh,
-        begin,
-        end,
-        hist,
-        small,
-        skipBin[f]!,
-        k + 1,
-        sg,
-        sh,
-        sc,
-        scratch,
-      );
+      const nzBegin = nzOffsets[f]!;
+      const nzEnd = nzOffsets[f + 1]!;
+      if (skipBin[f]! >= 0 && nzEnd - nzBegin < end - begin) {
+        buildSparseFeatureHistogram(
+          bins,
+          f * s.rows,
+          nzRows,
+          nzBegin,
+          nzEnd,
+          position,
+          orderedGh,
+          begin,
+          end,
+          hist,
+          small,
+          skipBin[f]!,
+          k + 1,
+          sg,
+          sh,
+          sc,
+        );
+      } else {
+        buildFeatureHistogram(
+          bins,
+          f * s.rows,
+          order,
+          orderedGh,
+          begin,
+          end,
+          hist,
+          small,
+          skipBin[f]!,
+          k + 1,
+          sg,
+          sh,
+          sc,
+          scratch,
+        );
+      }
       if (findSmall) findFeatureSplit(hist, small, k, sg, sh, sc, rules, splits, f * SPLIT_STRIDE);
       if (parentSlot < 0) continue;
       const large = parentBase + histOffsets[f]! * HIST_STRIDE;

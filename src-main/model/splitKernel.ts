@@ -75,6 +75,48 @@ export function buildFeatureHistogram(
     return;
   }
   accumulateSkipping(bins, columnStart, order, orderedGh, begin, end, hist, off, skipBin);
+  fillSkippedBin(hist, off, width, skipBin, totalG, totalH, totalC);
+}
+
+/**
+ * The histogram buildFeatureHistogram makes with a skipped bin, reached from the other side: walks the rows of the
+ * whole matrix that are not in that bin (`nzRows[nzBegin..nzEnd)`, ascending) and keeps those whose place in the
+ * partition, `position[row]`, falls in the leaf's [begin, end). Cheaper when they are fewer than the leaf's rows
+ * (sparse columns: one-hot dummies, mostly missing aggregates). The leaf's rows are in ascending order as well
+ * (the partition is stable), so every bin adds the same values in the same order: the same sums to the last bit.
+ */
+export function buildSparseFeatureHistogram(
+  bins: Uint8Array,
+  columnStart: number,
+  nzRows: Int32Array,
+  nzBegin: number,
+  nzEnd: number,
+  position: Int32Array,
+  orderedGh: Float64Array,
+  begin: number,
+  end: number,
+  hist: Float64Array,
+  off: number,
+  skipBin: number,
+  binCount: number,
+  totalG: number,
+  totalH: number,
+  totalC: number,
+): void {
+  accumulateSparse(bins, columnStart, nzRows, nzBegin, nzEnd, position, orderedGh, begin, end, hist, off);
+  fillSkippedBin(hist, off, binCount * HIST_STRIDE, skipBin, totalG, totalH, totalC);
+}
+
+/** The skipped bin holds what the leaf's totals leave once every other bin is counted. */
+function fillSkippedBin(
+  hist: Float64Array,
+  off: number,
+  width: number,
+  skipBin: number,
+  totalG: number,
+  totalH: number,
+  totalC: number,
+): void {
   let g = totalG;
   let h = totalH;
   let c = totalC;
@@ -87,6 +129,31 @@ export function buildFeatureHistogram(
   hist[j] = g;
   hist[j + 1] = h;
   hist[j + 2] = c;
+}
+
+function accumulateSparse(
+  bins: Uint8Array,
+  columnStart: number,
+  nzRows: Int32Array,
+  nzBegin: number,
+  nzEnd: number,
+  position: Int32Array,
+  orderedGh: Float64Array,
+  begin: number,
+  end: number,
+  hist: Float64Array,
+  off: number,
+): void {
+  for (let k = nzBegin; k < nzEnd; k++) {
+    const r = nzRows[k]!;
+    const p = position[r]!;
+    if (p >= begin && p < end) {
+      const j = off + bins[columnStart + r]! * HIST_STRIDE;
+      hist[j] = hist[j]! + orderedGh[2 * p]!;
+      hist[j + 1] = hist[j + 1]! + orderedGh[2 * p + 1]!;
+      hist[j + 2] = hist[j + 2]! + 1;
+    }
+  }
 }
 
 // The hot loops live in functions of their own, with nothing after the loop: V8 compiles a long first call

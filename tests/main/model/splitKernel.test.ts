@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   HIST_STRIDE,
   SPLIT_STRIDE,
   buildFeatureHistogram,
+  buildSparseFeatureHistogram,
   findFeatureSplit,
   leafGain,
   leafValue,
@@ -236,5 +238,89 @@ describe('buildFeatureHistogram', () => {
     const large = build(300, rows, -1);
     parent.forEach((v, i) => expect(v - small[i]!).toBeCloseTo(large[i]!, 10));
     expect(large[5 * HIST_STRIDE + 2]).toBe(Math.floor((rows - 1) / 7) + 1 - 43);
+  });
+});
+
+describe('buildSparseFeatureHistogram', () => {
+  it('gives, from the rows outside the skipped bin, the very histogram the leaf walk gives', () => {
+    const leafCase = fc
+      .record({
+        rows: fc.integer({ min: 1, max: 400 }),
+        binCount: fc.integer({ min: 2, max: 9 }),
+        seed: fc.integer(),
+        dominance: fc.double({ min: 0, max: 1, noNaN: true }),
+        inLeaf: fc.double({ min: 0, max: 1, noNaN: true }),
+        before: fc.nat(30),
+      })
+      .map(({ rows, binCount, seed, dominance, inLeaf, before }) => {
+        let state = seed | 0;
+        const next = () => ((state = (Math.imul(state, 1103515245) + 12345) | 0) >>> 0) / 2 ** 32;
+        const skipBin = Math.floor(next() * binCount);
+        const bins = Uint8Array.from({ length: rows }, () =>
+          next() < dominance ? skipBin : Math.floor(next() * binCount),
+        );
+        // The leaf: some rows, ascending, at [before, before + leaf) of the partition; other rows around it.
+        const leafRows = Array.from({ length: rows }, (_, r) => r).filter(() => next() < inLeaf);
+        const others = Array.from({ length: rows }, (_, r) => r).filter((r) => !leafRows.includes(r));
+        const order = Int32Array.from([...others.slice(0, before), ...leafRows, ...others.slice(before)]);
+        const begin = Math.min(before, others.length);
+        const end = begin + leafRows.length;
+        const position = new Int32Array(rows).fill(-1);
+        order.forEach((r, i) => (position[r] = i));
+        const orderedGh = Float64Array.from({ length: 2 * rows }, (_, i) =>
+          i % 2 ? 0.05 + next() : next() - 0.5,
+        );
+        return { rows, binCount, skipBin, bins, order, begin, end, position, orderedGh };
+      });
+    fc.assert(
+      fc.property(leafCase, ({ rows, binCount, skipBin, bins, order, begin, end, position, orderedGh }) => {
+        let g = 0;
+        let h = 0;
+        for (let i = begin; i < end; i++) {
+          g += orderedGh[2 * i]!;
+          h += orderedGh[2 * i + 1]!;
+        }
+        const walked = new Float64Array(binCount * HIST_STRIDE);
+        const scratch = new Float64Array(binCount * HIST_STRIDE);
+        buildFeatureHistogram(
+          bins,
+          0,
+          order,
+          orderedGh,
+          begin,
+          end,
+          walked,
+          0,
+          skipBin,
+          binCount,
+          g,
+          h,
+          end - begin,
+          scratch,
+        );
+        const nzRows = Int32Array.from({ length: rows }, (_, r) => r).filter((r) => bins[r] !== skipBin);
+        const sparse = new Float64Array(binCount * HIST_STRIDE);
+        buildSparseFeatureHistogram(
+          bins,
+          0,
+          nzRows,
+          0,
+          nzRows.length,
+          position,
+          orderedGh,
+          begin,
+          end,
+          sparse,
+          0,
+          skipBin,
+          binCount,
+          g,
+          h,
+          end - begin,
+        );
+        expect(Array.from(sparse)).toEqual(Array.from(walked));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
