@@ -12,7 +12,7 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type ClientBase, ClientBaseError, openDatabaseFile } from './clientBase.ts';
+import { baseInUse, type ClientBase, ClientBaseError, openDatabaseFile } from './clientBase.ts';
 import { latestVersion } from './migrations.ts';
 
 /** How many backups of a base are kept: each import adds one and drops the oldest beyond this. */
@@ -174,8 +174,7 @@ export function restoreBackup(dbPath: string, options: RestoreOptions = {}): Res
       );
     }
   }
-  // The last connection to close removes the write-ahead log: one still there means another program has the base.
-  if (existsSync(`${base}-wal`)) {
+  if (baseInUse(base)) {
     throw new ClientBaseError(`${base} is in use by another program (its -wal file exists): close it first`);
   }
   const tmpPath = `${base}.restore-${process.pid}.tmp`;

@@ -59,6 +59,17 @@ export function openDatabaseFile(file: string, options: OpenOptions = {}): Clien
   return db;
 }
 
+/**
+ * Whether another program has the base open. The last connection to close a base folds its write-ahead log back
+ * and removes it, so a -wal file that survives opening and closing the base here belongs to a connection still
+ * open elsewhere; one left by a crash or by a read-only connection is folded back on the way (nothing is lost).
+ */
+export function baseInUse(file: string, options: Pick<OpenOptions, 'key'> = {}): boolean {
+  if (!existsSync(`${file}-wal`)) return false;
+  openDatabaseFile(file, options).close();
+  return existsSync(`${file}-wal`);
+}
+
 /** The key a connection was opened with, for the files made beside it (working copies, scratch files). */
 export function baseKeyOf(db: ClientBase): BaseKey | undefined {
   return keys.get(db);

@@ -2,25 +2,15 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, r
 import { dirname } from 'node:path';
 import { listBackups } from './backups.ts';
 import type { BaseKey } from './baseKey.ts';
-import { ClientBaseError, openDatabaseFile } from './clientBase.ts';
+import { baseInUse, ClientBaseError, openDatabaseFile } from './clientBase.ts';
 
 /**
  * Encrypts one unencrypted SQLite file in place, atomically: a copy beside it is encrypted, checked with the
  * key, then renamed over the original.
  */
 function encryptFile(file: string, key: BaseKey): void {
-  if (existsSync(`${file}-wal`)) {
-    const db = openDatabaseFile(file, { key: null });
-    try {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      db.close();
-    }
-    if (existsSync(`${file}-wal`)) {
-      throw new ClientBaseError(
-        `${file} is in use by another program (its -wal file exists): close it first`,
-      );
-    }
+  if (baseInUse(file, { key: null })) {
+    throw new ClientBaseError(`${file} is in use by another program (its -wal file exists): close it first`);
   }
   const tmpPath = `${file}.encrypt-${process.pid}.tmp`;
   copyFileSync(file, tmpPath);

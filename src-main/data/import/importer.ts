@@ -10,7 +10,13 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Backup, backUpBase, dropBackup } from '../backups.ts';
-import { ClientBaseError, openClientBase, openDatabaseFile, type ClientBase } from '../clientBase.ts';
+import {
+  baseInUse,
+  ClientBaseError,
+  openClientBase,
+  openDatabaseFile,
+  type ClientBase,
+} from '../clientBase.ts';
 import {
   createIndexSql,
   fileSpecFor,
@@ -268,7 +274,7 @@ function prepareWorkingCopy(dbPath: string, tmpPath: string): ClientBase {
 
 function replaceTarget(tmpPath: string, dbPath: string): Backup | undefined {
   const refuseIfInUse = () => {
-    if (existsSync(`${dbPath}-wal`)) {
+    if (existsSync(dbPath) && baseInUse(dbPath)) {
       throw new ImportError(
         `${dbPath} is in use by another program (its -wal file exists): close it and import again`,
       );

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import {
+  baseInUse,
   type ClientBase,
   ClientBaseError,
   openClientBase,
@@ -268,5 +270,42 @@ describe('opening an existing client base', () => {
     const error = caught(() => openClientBase(path, { create: true }));
     expect(error).toBeInstanceOf(ClientBaseError);
     expect(error.message).toContain(path);
+  });
+});
+
+describe('whether a base is in use', () => {
+  it('folds back a write-ahead log left by a crash, losing nothing, and says no', () => {
+    const path = newPath();
+    openClientBase(path, { create: true }).close();
+    // A program killed while it has the base open leaves its -wal file behind, with its committed writes.
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.prepare("INSERT INTO import_run (started_at, finished_at, source, summary_json) VALUES ('2026-11-28', '2026-11-28', 'crash', '{}')").run();
+      process.kill(process.pid, 'SIGKILL');`;
+    try {
+      execFileSync(process.execPath, ['-e', script, path], { stdio: 'ignore' });
+    } catch {
+      // Killed, as meant.
+    }
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    expect(baseInUse(path)).toBe(false);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const db = track(openClientBase(path, { readonly: true }));
+    expect(db.prepare("SELECT COUNT(*) FROM import_run WHERE source = 'crash'").pluck().get()).toBe(1);
+  });
+
+  it('says yes while another connection has it open', () => {
+    const path = newPath();
+    const other = track(openClientBase(path, { create: true }));
+    other
+      .prepare(
+        "INSERT INTO import_run (started_at, finished_at, source, summary_json) VALUES ('2026-11-28', '2026-11-28', 'x', '{}')",
+      )
+      .run();
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    expect(baseInUse(path)).toBe(true);
+    other.close();
+    expect(baseInUse(path)).toBe(false);
   });
 });
