@@ -4,7 +4,7 @@ import { catalogue } from '../features/catalogue.ts';
 import { featureIndex, featureNames } from '../features/recipe.ts';
 import { StaleFeaturesError } from '../features/store.ts';
 import { requireRow, type ServiceContext } from './context.ts';
-import { groupDistribution, median } from './distribution.ts';
+import { groupDistribution, median, percentileIn, type GroupDistribution } from './distribution.ts';
 import {
   fitStandardiser,
   nearestRows,
@@ -68,6 +68,9 @@ const groupNames = {
   en: { all: 'All past clients', similar: 'Similar past clients' },
 };
 
+/** Distributions kept for groups that do not depend on the client (all past clients, a segment). */
+const CACHED_DISTRIBUTIONS = 512;
+
 interface Neighbourhood {
   standardiser: Standardiser;
   matrix: Float32Array;
@@ -78,6 +81,12 @@ export class Comparisons {
   private neighbourhood: Neighbourhood | undefined;
   /** For each past client, its row in the client index (for the segment codes). */
   private indexRows: Uint32Array | undefined;
+  /**
+   * A group's distribution of a feature, by group, feature and bins, when the group is the same for every client
+   * (all past clients or a segment, the client not among them): histograms and medians are computed once, only the
+   * client's percentile each time. Past clients do not change while the services run.
+   */
+  private readonly distributions = new Map<string, GroupDistribution>();
 
   constructor(
     private readonly context: ServiceContext,
@@ -140,6 +149,8 @@ export class Comparisons {
     });
 
     let members: Uint32Array;
+    /** Set when the group does not depend on the client: its distributions can be kept. */
+    let groupKey: string | undefined;
     let segment: Segment | null = null;
     let similar: Comparison['similar'] = null;
     let description: string;
@@ -171,11 +182,13 @@ export class Comparisons {
       }
       members = Uint32Array.from(chosen);
       description = describeSegment(segment, lang);
+      if (own < 0) groupKey = `segment:${codes.contractType}:${codes.ageBand}:${codes.incomeBand}`;
     } else {
       members = Uint32Array.from({ length: past.count - (own >= 0 ? 1 : 0) }, (_, i) =>
         own >= 0 && i >= own ? i + 1 : i,
       );
       description = groupNames[lang].all;
+      if (own < 0) groupKey = 'all';
     }
 
     let defaulted = 0;
@@ -217,7 +230,10 @@ export class Comparisons {
       const raw = vector[featureIndex(name)]!;
       const clientValue = Number.isNaN(raw) ? null : raw;
       const edges = past.edges(name, bins).edges;
-      const distribution = groupDistribution(columns[k]!, past.defaulted, members, edges, clientValue);
+      const distribution = this.distribution(groupKey, name, bins, () =>
+        groupDistribution(columns[k]!, past.defaulted, members, edges, clientValue),
+      );
+      const percentile = distribution.percentile ?? percentileIn(columns[k]!, members, clientValue);
       return {
         name,
         label: entry.description[lang],
@@ -225,7 +241,7 @@ export class Comparisons {
         format: entry.format,
         clientValue,
         formattedClientValue: formatValue(clientValue, entry.format, entry.unit, lang),
-        percentile: distribution.percentile,
+        percentile,
         median: distribution.median,
         histogram: {
           edges,
@@ -251,6 +267,28 @@ export class Comparisons {
       similar,
       features,
     };
+  }
+
+  /** The group's distribution from the cache (its percentile left out: it is the client's), or computed now. */
+  private distribution(
+    groupKey: string | undefined,
+    name: string,
+    bins: number,
+    compute: () => GroupDistribution,
+  ): GroupDistribution {
+    if (groupKey === undefined) return compute();
+    const key = `${groupKey}:${name}:${bins}`;
+    const kept = this.distributions.get(key);
+    if (kept) {
+      this.distributions.delete(key);
+      this.distributions.set(key, kept);
+      return kept;
+    }
+    const computed = compute();
+    this.distributions.set(key, { ...computed, percentile: null });
+    if (this.distributions.size > CACHED_DISTRIBUTIONS)
+      this.distributions.delete(this.distributions.keys().next().value!);
+    return computed;
   }
 
   /**

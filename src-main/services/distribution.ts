@@ -93,6 +93,27 @@ export interface GroupDistribution {
   median: { repaid: number | null; defaulted: number | null };
 }
 
+/** Percent of the group's values below `clientValue`, ties counted half; null when it or every value is missing. */
+export function percentileIn(
+  column: Float32Array,
+  members: Uint32Array,
+  clientValue: number | null,
+): number | null {
+  if (clientValue === null || Number.isNaN(clientValue)) return null;
+  const reference = Math.fround(clientValue);
+  let below = 0;
+  let ties = 0;
+  let present = 0;
+  for (let m = 0; m < members.length; m++) {
+    const v = column[members[m]!]!;
+    if (Number.isNaN(v)) continue;
+    present++;
+    if (v < reference) below++;
+    else if (v === reference) ties++;
+  }
+  return present > 0 ? (100 * (below + ties / 2)) / present : null;
+}
+
 /**
  * The distribution of `column` over the group `members` (positions in the column), split by `defaulted`
  * (1 defaulted, 0 repaid), against the client's value.

@@ -140,6 +140,42 @@ describe('compare', () => {
     expect(feature.formattedClientValue).not.toBe('');
   });
 
+  it('gives every client of a segment the same group figures and its own percentile, as a fresh computation does', async () => {
+    const pending = services.context.db
+      .prepare('SELECT SK_ID_CURR FROM client_features WHERE TARGET IS NULL LIMIT 6')
+      .pluck()
+      .all() as number[];
+    const features = ['EXT_SOURCE_2', 'AMT_CREDIT', 'DAYS_BIRTH'];
+    const groups = [{ kind: 'all' }, { kind: 'segment', contractType: 'Cash loans' }];
+    const fresh = await fixtureServices(fixture);
+    try {
+      for (const group of groups) {
+        for (const clientId of pending) {
+          const input = parseInput('compare', { clientId, group, features });
+          const kept = await services.handlers.compare(input);
+          // A new instance has nothing kept: it computes every figure for this client alone.
+          const alone = await fixtureServices(fixture);
+          const computed = await alone.handlers.compare(input).finally(() => alone.close());
+          expect(kept.features).toEqual(computed.features);
+          expect(kept.group).toEqual(computed.group);
+        }
+        const percentiles = new Set(
+          await Promise.all(
+            pending.map(async (clientId) => {
+              const result = await fresh.handlers.compare(
+                parseInput('compare', { clientId, group, features }),
+              );
+              return result.features[0]!.percentile;
+            }),
+          ),
+        );
+        expect(percentiles.size).toBeGreaterThan(1);
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('reads a feature outside the ones kept in memory on first use', async () => {
     const result = await compare({ clientId: pendingClient, features: ['CC_COUNT', 'POS_COUNT'] });
     expect(histogramTotal(result, 1)).toBe(pastCount);
