@@ -8,11 +8,11 @@ import {
   readBaseKeyFile,
   useBaseKey,
 } from '../../data/baseKey.ts';
-import { encryptClientBase } from '../../data/encryptBase.ts';
+import { encryptClientBase, rekeyClientBase } from '../../data/encryptBase.ts';
 
 /**
  * The key of encrypted client bases: `--key-file` on any command (before or after its name), `new-key` to make
- * one, `encrypt` to encrypt an existing base with it.
+ * one, `encrypt` to encrypt an existing base with it, `rekey` to change it.
  */
 export function registerKeyCommands(program: Command): void {
   program
@@ -54,6 +54,26 @@ export function registerKeyCommands(program: Command): void {
         files.length > 0
           ? `Encrypted ${files.join(', ')}\n`
           : `${options.db} and its backups were already encrypted with this key\n`,
+      );
+    });
+
+  program
+    .command('rekey')
+    .description(
+      'give an encrypted client base, and its backups, a new key (the current one: --key-file or the environment)',
+    )
+    .requiredOption('--db <file>', 'the client base (SQLite file)')
+    .requiredOption('--new-key-file <file>', 'the new key (made with new-key)')
+    .action((options: { db: string; newKeyFile: string }) => {
+      const from = configuredBaseKey();
+      if (!from)
+        throw new Error(`no current key configured: give --key-file, ${keyEnvVar} or ${keyFileEnvVar}`);
+      const to = readBaseKeyFile(options.newKeyFile);
+      const files = rekeyClientBase(options.db, from, to);
+      process.stdout.write(
+        files.length > 0
+          ? `Re-encrypted with the new key: ${files.join(', ')}. From now on give ${options.newKeyFile} as the key.\n`
+          : `${options.db} and its backups already use the new key\n`,
       );
     });
 }

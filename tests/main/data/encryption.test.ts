@@ -27,7 +27,7 @@ import {
   openDatabaseFile,
   type ClientBase,
 } from '../../../src-main/data/clientBase.ts';
-import { encryptClientBase } from '../../../src-main/data/encryptBase.ts';
+import { encryptClientBase, rekeyClientBase } from '../../../src-main/data/encryptBase.ts';
 import { importCsvFolder } from '../../../src-main/data/import/importer.ts';
 import { computeFeatures } from '../../../src-main/features/batch.ts';
 
@@ -216,6 +216,35 @@ describe('an encrypted client base', () => {
   });
 });
 
+describe('a new key', () => {
+  it('replaces the old one on the base and its backups, the data unchanged; again does nothing', async () => {
+    const db = await importedBase(key);
+    await importCsvFolder({ dir: SAMPLE, dbPath: db });
+    const files = [db, ...listBackups(db).map((b) => b.path)];
+    expect(files.length).toBeGreaterThan(1);
+    expect(rekeyClientBase(db, key, otherKey).sort()).toEqual(files.sort());
+    for (const file of files) {
+      expect(needlesFound(file), file).toEqual([]);
+      expect(() => openClientBase(file, { key, readonly: true }), file).toThrow(ClientBaseError);
+    }
+    const reopened = openClientBase(db, { key: otherKey, readonly: true });
+    expect(
+      reopened.prepare('SELECT LAST_NAME FROM client_identity ORDER BY SK_ID_CURR').pluck().all(),
+    ).toEqual(names.map((n) => n.split(' ')[1]));
+    reopened.close();
+    expect(rekeyClientBase(db, key, otherKey)).toEqual([]);
+  });
+
+  it('is refused when the current key is wrong, and nothing changes', async () => {
+    const db = await importedBase(key);
+    const before = readFileSync(db);
+    const error = caught(() => rekeyClientBase(db, generateBaseKey(), otherKey));
+    expect(error).toBeInstanceOf(ClientBaseError);
+    expect(error.message).toBe(`${db} does not open with the current key: nothing was changed`);
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+});
+
 describe('the CLI', () => {
   it('takes the key from --key-file or SCORING_DESK_KEY, and fails clearly without it', async () => {
     const keyFile = join(work, 'cli.key');
@@ -238,5 +267,13 @@ describe('the CLI', () => {
       env: { ...env, SCORING_DESK_KEY: cliKey },
     });
     expect(withEnv.stdout).toBe(`${db} and its backups were already encrypted with this key\n`);
+
+    const newKeyFile = join(work, 'cli-new.key');
+    await run(process.execPath, [CLI, 'new-key', '--out', newKeyFile]);
+    const rekeyed = await run(process.execPath, [CLI, 'rekey', '--db', db, '--new-key-file', newKeyFile], {
+      env: { ...env, SCORING_DESK_KEY: cliKey },
+    });
+    expect(rekeyed.stdout).toMatch(/^Re-encrypted with the new key: /);
+    openClientBase(db, { key: readBaseKeyFile(newKeyFile), readonly: true }).close();
   }, 60_000);
 });
