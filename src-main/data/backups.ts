@@ -1,11 +1,8 @@
 import {
-  closeSync,
   copyFileSync,
   existsSync,
-  fsyncSync,
   linkSync,
   mkdirSync,
-  openSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -14,6 +11,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { baseInUse, type ClientBase, ClientBaseError, openDatabaseFile } from './clientBase.ts';
 import { latestVersion } from './migrations.ts';
+import { syncFile, syncFolder } from '../runtime/durableFiles.ts';
 
 /** How many backups of a base are kept: each import adds one and drops the oldest beyond this. */
 export const KEPT_BACKUPS = 3;
@@ -56,15 +54,6 @@ export function listBackups(dbPath: string): Backup[] {
   return found.sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime());
 }
 
-function fsyncPath(path: string, flags: string): void {
-  const fd = openSync(path, flags);
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Keeps the current state of a base as its newest backup, then drops the oldest beyond KEPT_BACKUPS. The caller
  * must have folded the write-ahead log into the file (no `-wal` beside it), so the file alone is the whole base.
@@ -84,9 +73,9 @@ export function backUpBase(dbPath: string, at = new Date()): Backup | undefined 
   } catch {
     // File systems without hard links (FAT, some network shares): a plain copy.
     copyFileSync(dbPath, path);
-    fsyncPath(path, 'r+');
+    syncFile(path);
   }
-  if (process.platform !== 'win32') fsyncPath(folder, 'r');
+  syncFolder(folder);
   for (const old of listBackups(dbPath).slice(KEPT_BACKUPS)) rmSync(old.path, { force: true });
   return { path, takenAt: time, bytes: statSync(path).size };
 }
@@ -181,7 +170,7 @@ export function restoreBackup(dbPath: string, options: RestoreOptions = {}): Res
   copyFileSync(source, tmpPath);
   let saved: Backup | undefined;
   try {
-    fsyncPath(tmpPath, 'r+');
+    syncFile(tmpPath);
     saved = backUpBase(base);
     renameSync(tmpPath, base);
   } catch (error) {
@@ -189,6 +178,6 @@ export function restoreBackup(dbPath: string, options: RestoreOptions = {}): Res
     if (saved) dropBackup(saved);
     throw error;
   }
-  if (process.platform !== 'win32') fsyncPath(dirname(base), 'r');
+  syncFolder(dirname(base));
   return { restored: source, savedAs: saved?.path };
 }

@@ -1,8 +1,9 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listBackups } from './backups.ts';
 import type { BaseKey } from './baseKey.ts';
 import { baseInUse, ClientBaseError, openDatabaseFile } from './clientBase.ts';
+import { syncFile, syncFolder } from '../runtime/durableFiles.ts';
 
 /**
  * Encrypts one SQLite file in place with `to`, from unencrypted (`from` null) or from another key, atomically: a
@@ -33,25 +34,13 @@ function encryptFile(file: string, from: BaseKey | null, to: BaseKey): void {
     } finally {
       check.close();
     }
-    const fd = openSync(tmpPath, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    syncFile(tmpPath);
     renameSync(tmpPath, file);
   } catch (error) {
     rmSync(tmpPath, { force: true });
     throw error;
   }
-  if (process.platform !== 'win32') {
-    const dirFd = openSync(dirname(file), 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  }
+  syncFolder(dirname(file));
 }
 
 function isEncryptedWith(file: string, key: BaseKey): boolean {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type BaseKey, baseKeyFromEnvironment, generateBaseKey, parseBaseKey } from '../data/baseKey.ts';
-import { writeFileAtomic } from '../runtime/atomicFile.ts';
+import { writeFileAtomic } from '../runtime/durableFiles.ts';
 
 /** What this module needs of Electron's `safeStorage`; kept free of Electron so it is tested under plain Node. */
 export interface SafeStorageLike {

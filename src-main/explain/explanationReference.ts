@@ -12,7 +12,7 @@ import { coverProblem } from './explainer.ts';
 import { modelFeatures, type ModelFeatures } from './modelFeatures.ts';
 import { metadataValue, readOnnxTrees, type TreeModel } from './onnxTrees.ts';
 import { openShapRunner } from './shapPool.ts';
-import { writeFileAtomic } from '../runtime/atomicFile.ts';
+import { writeFileAtomic } from '../runtime/durableFiles.ts';
 
 /**
  * Statistics of the client base that explanations compare a client with, computed once per model and kept in

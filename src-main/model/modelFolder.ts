@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { syncFile, syncFolder } from '../runtime/durableFiles.ts';
 
 /**
  * Writes the files of a model folder (model.onnx, model-card.json, ...) so that no reader ever sees a half-written
@@ -18,10 +19,10 @@ export async function writeModelFolder(
   try {
     await stage(staging);
     const files = readdirSync(staging).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-    for (const file of files) flush(join(staging, file));
+    for (const file of files) syncFile(join(staging, file));
     mkdirSync(target, { recursive: true });
     for (const file of files) renameSync(join(staging, file), join(target, file));
-    flush(target);
+    syncFolder(target);
     return files.map((file) => join(target, file));
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -31,13 +32,4 @@ export async function writeModelFolder(
 /** The model goes last: a reader that finds it finds its card. */
 function rank(file: string): number {
   return file.endsWith('.onnx') ? 1 : 0;
-}
-
-function flush(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

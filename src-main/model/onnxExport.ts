@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { metadataProps, type ModelMetadata } from './modelMetadata.ts';
 import type { TreeModel } from './treeModel.ts';
-import { writeFileAtomic } from '../runtime/atomicFile.ts';
+import { writeFileAtomic } from '../runtime/durableFiles.ts';
 
 const { onnx } = onnxProto;
 const AttributeType = onnx.AttributeProto.AttributeType;

@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  fsyncSync,
-  openSync,
-  closeSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Backup, backUpBase, dropBackup } from '../backups.ts';
 import {
@@ -33,6 +24,7 @@ import { RejectsReport } from './rejectsReport.ts';
 import { ImportError, OTHER_LEVELS } from './rowConverter.ts';
 import { readTableFile } from './tableFileReader.ts';
 import { TableWriter } from './tableWriter.ts';
+import { syncFile, syncFolder } from '../../runtime/durableFiles.ts';
 
 export { ImportError };
 
@@ -286,9 +278,7 @@ function replaceTarget(tmpPath: string, dbPath: string): Backup | undefined {
     // A program that opened the base during the carry-over could write after it: refuse rather than lose that.
     refuseIfInUse();
   }
-  const fd = openSync(tmpPath, 'r+');
-  fsyncSync(fd);
-  closeSync(fd);
+  syncFile(tmpPath);
   const backup = backUpBase(dbPath);
   try {
     renameSync(tmpPath, dbPath);
@@ -296,12 +286,7 @@ function replaceTarget(tmpPath: string, dbPath: string): Backup | undefined {
     if (backup) dropBackup(backup);
     throw error;
   }
-  const dirFd = openSync(dirname(dbPath), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  syncFolder(dirname(dbPath));
   return backup;
 }
 

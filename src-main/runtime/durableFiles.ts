@@ -1,4 +1,29 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Flushes a file's content to the disk (it must be writable: Windows flushes only through a writable handle). */
+export function syncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Flushes a folder's entries to the disk, so that a rename into it survives a power cut. Windows cannot open a
+ * folder as a file, and its renames are durable without it.
+ */
+export function syncFolder(path: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Writes a file so that no reader ever sees half of it: a temporary file in the same folder (same file system),
@@ -20,4 +45,5 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 
     rmSync(temporary, { force: true });
     throw error;
   }
+  syncFolder(dirname(path));
 }
