@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,72 +7,16 @@ import { openClientBase } from '../../../src-main/data/clientBase.ts';
 import { ipcChannels } from '../../../src-main/electron/bridge.ts';
 import type { InvokeEvent } from '../../../src-main/electron/ipc.ts';
 import { apiFixture, type ApiFixture } from '../services/support/apiFixture.ts';
+import { electron, startMainProcess, stopMainProcess } from './support/fakeElectron.ts';
 
 /**
  * The Electron binary cannot run on every machine, so the main process is loaded here against a stand-in for
  * the `electron` module, on a real client base and model: the window's security settings, the handlers it
  * installs, and that they route to the services.
  */
-const electron = vi.hoisted(() => {
-  const appHandlers = new Map<string, (...args: unknown[]) => void>();
-  const ipcHandlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
-  const windows: {
-    options: Electron.BrowserWindowConstructorOptions;
-    loadFile: (file: string) => Promise<void>;
-  }[] = [];
-  const session = {
-    requestHandler: undefined as undefined | ((...args: unknown[]) => void),
-    checkHandler: undefined as undefined | (() => boolean),
-    beforeRequest: undefined as
-      undefined | { filter: { urls: string[] }; listener: (...args: unknown[]) => void },
-  };
-  return { appHandlers, ipcHandlers, windows, session, paths: { app: '', user: '' } };
-});
-
-vi.mock('electron', () => ({
-  app: {
-    on: (event: string, handler: (...args: unknown[]) => void) => electron.appHandlers.set(event, handler),
-    getAppPath: () => electron.paths.app,
-    getVersion: () => '9.8.7',
-    getPath: (name: string) => path.join(electron.paths.user, name),
-    isPackaged: false,
-    whenReady: async () => undefined,
-    requestSingleInstanceLock: () => true,
-    quit: vi.fn(),
-    exit: vi.fn(),
-  },
-  BrowserWindow: class {
-    loadFile = vi.fn(async () => undefined);
-    constructor(public options: Electron.BrowserWindowConstructorOptions) {
-      electron.windows.push(this);
-    }
-    once(): void {}
-    show(): void {}
-    setTitle(): void {}
-    setProgressBar(): void {}
-  },
-  dialog: { showErrorBox: vi.fn() },
-  safeStorage: {
-    isEncryptionAvailable: () => true,
-    encryptString: (text: string) => Buffer.from(text),
-    decryptString: (data: Buffer) => data.toString(),
-  },
-  ipcMain: {
-    handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
-      electron.ipcHandlers.set(channel, handler),
-  },
-  session: {
-    defaultSession: {
-      setPermissionRequestHandler: (handler: (...args: unknown[]) => void) =>
-        (electron.session.requestHandler = handler),
-      setPermissionCheckHandler: (handler: () => boolean) => (electron.session.checkHandler = handler),
-      webRequest: {
-        onBeforeRequest: (filter: { urls: string[] }, listener: (...args: unknown[]) => void) =>
-          (electron.session.beforeRequest = { filter, listener }),
-      },
-    },
-  },
-}));
+vi.mock('electron', async () =>
+  (await import('./support/fakeElectron.ts')).fakeElectron({ packaged: false }),
+);
 
 let fixture: ApiFixture;
 let pageUrl: string;
@@ -108,19 +51,11 @@ function webContentsHandlers() {
 
 beforeAll(async () => {
   fixture = await apiFixture();
-  electron.paths.app = mkdtempSync(path.join(tmpdir(), 'scoring-desk-app-'));
-  electron.paths.user = mkdtempSync(path.join(tmpdir(), 'scoring-desk-user-'));
+  await startMainProcess(fixture);
   pageUrl = pathToFileURL(path.join(electron.paths.app, 'dist', 'renderer', 'index.html')).href;
-  vi.stubEnv('SCORING_DESK_DB', fixture.dbPath);
-  vi.stubEnv('SCORING_DESK_MODEL', fixture.modelDir);
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  await import('../../../src-main/electron/main.ts');
 });
 
-afterAll(() => {
-  electron.appHandlers.get('will-quit')?.();
-  vi.unstubAllEnvs();
-});
+afterAll(stopMainProcess);
 
 describe('Electron main process', () => {
   it('opens one sandboxed, isolated window on the built renderer, with the preload bridge', () => {

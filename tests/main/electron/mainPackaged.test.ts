@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configuredBaseKey, generateBaseKey, useBaseKey } from '../../../src-main/data/baseKey.ts';
@@ -8,58 +7,14 @@ import { encryptClientBase } from '../../../src-main/data/encryptBase.ts';
 import { ipcChannels } from '../../../src-main/electron/bridge.ts';
 import { wrappedKeyFileName } from '../../../src-main/electron/baseKeyStore.ts';
 import { apiFixture, type ApiFixture } from '../services/support/apiFixture.ts';
+import { electron, startMainProcess, stopMainProcess } from './support/fakeElectron.ts';
 
 /**
  * The installed app (app.isPackaged) opens its client base with the key the operating system's key store keeps
- * for this user: here a stand-in key store that wraps by reversing the bytes, and a fixture base encrypted with
- * the key it holds.
+ * for this user: here the stand-in's key store (it wraps by reversing the bytes), and a fixture base encrypted
+ * with the key it holds.
  */
-const electron = vi.hoisted(() => ({
-  appHandlers: new Map<string, (...args: unknown[]) => void>(),
-  ipcHandlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
-  paths: { app: '', user: '' },
-  errors: [] as string[],
-}));
-
-vi.mock('electron', () => ({
-  app: {
-    on: (event: string, handler: (...args: unknown[]) => void) => electron.appHandlers.set(event, handler),
-    getAppPath: () => electron.paths.app,
-    getVersion: () => '1.0.0',
-    getPath: (name: string) =>
-      name === 'userData' ? electron.paths.user : path.join(electron.paths.user, name),
-    isPackaged: true,
-    whenReady: async () => undefined,
-    requestSingleInstanceLock: () => true,
-    quit: vi.fn(),
-    exit: vi.fn(),
-  },
-  BrowserWindow: class {
-    loadFile = vi.fn(async () => undefined);
-    once(): void {}
-    show(): void {}
-    setTitle(): void {}
-    setProgressBar(): void {}
-  },
-  dialog: { showErrorBox: (_title: string, message: string) => electron.errors.push(message) },
-  ipcMain: {
-    handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
-      electron.ipcHandlers.set(channel, handler),
-  },
-  safeStorage: {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptString: (text: string) => Buffer.from(text).reverse(),
-    decryptString: (data: Buffer) => Buffer.from(data).reverse().toString(),
-  },
-  session: {
-    defaultSession: {
-      setPermissionRequestHandler: () => undefined,
-      setPermissionCheckHandler: () => undefined,
-      webRequest: { onBeforeRequest: () => undefined },
-    },
-  },
-}));
+vi.mock('electron', async () => (await import('./support/fakeElectron.ts')).fakeElectron({ packaged: true }));
 
 let fixture: ApiFixture;
 const key = generateBaseKey();
@@ -67,21 +22,16 @@ const key = generateBaseKey();
 beforeAll(async () => {
   fixture = await apiFixture();
   encryptClientBase(fixture.dbPath, key);
-  electron.paths.app = mkdtempSync(path.join(tmpdir(), 'scoring-desk-app-'));
-  electron.paths.user = mkdtempSync(path.join(tmpdir(), 'scoring-desk-user-'));
-  writeFileSync(path.join(electron.paths.user, wrappedKeyFileName), Buffer.from(key).reverse());
   vi.stubEnv('SCORING_DESK_KEY', '');
   vi.stubEnv('SCORING_DESK_KEY_FILE', '');
-  vi.stubEnv('SCORING_DESK_DB', fixture.dbPath);
-  vi.stubEnv('SCORING_DESK_MODEL', fixture.modelDir);
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  await import('../../../src-main/electron/main.ts');
+  await startMainProcess(fixture, () =>
+    writeFileSync(path.join(electron.paths.user, wrappedKeyFileName), Buffer.from(key).reverse()),
+  );
 });
 
 afterAll(() => {
-  electron.appHandlers.get('will-quit')?.();
+  stopMainProcess();
   useBaseKey(undefined);
-  vi.unstubAllEnvs();
 });
 
 describe('the installed app', () => {
