@@ -2,11 +2,11 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'elect
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { useBaseKey } from '../data/baseKey.ts';
 import { electronSqliteBinding, SQLITE_BINDING_ENV } from '../data/nativeBinding.ts';
 import { ensureDemoBase, type DemoStep } from '../demo/demoBase.ts';
-import { createServices } from '../services/index.ts';
+import { createServices, type Services } from '../services/index.ts';
 import { lenderEnvVar } from '../services/lenderDetails.ts';
-import { useBaseKey } from '../data/baseKey.ts';
 import { appBaseKey } from './baseKeyStore.ts';
 import { versionArgument } from './bridge.ts';
 import { clientBaseEnvVar, resolveClientBasePath, resolveModelDir } from './clientBasePath.ts';
@@ -130,7 +130,7 @@ async function start(): Promise<void> {
     console.info(`Demo client base built in ${(built.elapsedMs / 1000).toFixed(1)} s`);
   }
 
-  let services: Awaited<ReturnType<typeof createServices>>;
+  let services: Services;
   try {
     services = await createServices({
       dbPath: clientBase,

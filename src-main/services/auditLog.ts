@@ -135,8 +135,8 @@ export class AuditLog {
     return rows.map(toEntry);
   }
 
-  /** The last entry a walk found sound, and how many entries it had checked up to it. */
-  private checkpoint: { seq: number; hash: string; entries: number } | undefined;
+  /** The last entry a walk found sound (a sound chain numbers its entries 1, 2, ...: seq is also their count). */
+  private checkpoint: { seq: number; hash: string } | undefined;
 
   /**
    * Walks the chain and reports the first entry whose link, hash or content does not hold. `since: 'checkpoint'`
@@ -149,7 +149,7 @@ export class AuditLog {
     const from = options.since === 'checkpoint' ? this.soundCheckpoint() : undefined;
     let prevHash = from?.hash ?? GENESIS_HASH;
     let expectedSeq = (from?.seq ?? 0) + 1;
-    let count = from?.entries ?? 0;
+    let count = from?.seq ?? 0;
     this.checkpoint = undefined;
     const rows = this.db
       .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq')
@@ -176,12 +176,12 @@ export class AuditLog {
       prevHash = row.hash;
       expectedSeq++;
     }
-    if (count > 0) this.checkpoint = { seq: expectedSeq - 1, hash: prevHash, entries: count };
+    if (count > 0) this.checkpoint = { seq: count, hash: prevHash };
     return { ok: true, entries: count, firstBreak: null };
   }
 
   /** The checkpoint, if its entry is still there and still matches its hash. */
-  private soundCheckpoint(): { seq: number; hash: string; entries: number } | undefined {
+  private soundCheckpoint(): { seq: number; hash: string } | undefined {
     const checkpoint = this.checkpoint;
     if (!checkpoint) return undefined;
     const row = this.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(checkpoint.seq) as

@@ -188,8 +188,7 @@ export class ClientIndex {
   }
 
   riskBand(row: number): RiskBand | null {
-    const p = this.probability[row]!;
-    return Number.isNaN(p) ? null : riskBandOf(p, this.threshold);
+    return BANDS[this.band[row]!] ?? null;
   }
 
   finalDecisionOf(row: number): Decision | null {

@@ -83,7 +83,7 @@ export class Comparisons {
   private indexRows: Uint32Array | undefined;
   /**
    * A group's distribution of a feature, by group, feature and bins, when the group is the same for every client
-   * (all past clients or a segment, the client not among them): histograms and medians are computed once, only the
+   * (all past clients or a segment, the client not among them): histograms and medians are computed once, the
    * client's percentile each time. Past clients do not change while the services run.
    */
   private readonly distributions = new Map<string, GroupDistribution>();
@@ -231,9 +231,8 @@ export class Comparisons {
       const clientValue = Number.isNaN(raw) ? null : raw;
       const edges = past.edges(name, bins).edges;
       const distribution = this.distribution(groupKey, name, bins, () =>
-        groupDistribution(columns[k]!, past.defaulted, members, edges, clientValue),
+        groupDistribution(columns[k]!, past.defaulted, members, edges),
       );
-      const percentile = distribution.percentile ?? percentileIn(columns[k]!, members, clientValue);
       return {
         name,
         label: entry.description[lang],
@@ -241,7 +240,7 @@ export class Comparisons {
         format: entry.format,
         clientValue,
         formattedClientValue: formatValue(clientValue, entry.format, entry.unit, lang),
-        percentile,
+        percentile: percentileIn(columns[k]!, members, clientValue),
         median: distribution.median,
         histogram: {
           edges,
@@ -269,7 +268,7 @@ export class Comparisons {
     };
   }
 
-  /** The group's distribution from the cache (its percentile left out: it is the client's), or computed now. */
+  /** The group's distribution of a feature, kept when the group is the same for every client. */
   private distribution(
     groupKey: string | undefined,
     name: string,
@@ -285,7 +284,7 @@ export class Comparisons {
       return kept;
     }
     const computed = compute();
-    this.distributions.set(key, { ...computed, percentile: null });
+    this.distributions.set(key, computed);
     if (this.distributions.size > CACHED_DISTRIBUTIONS)
       this.distributions.delete(this.distributions.keys().next().value!);
     return computed;

@@ -88,8 +88,6 @@ export interface GroupDistribution {
   repaid: number[];
   defaulted: number[];
   missing: { repaid: number; defaulted: number };
-  /** Percent of the group's values below the client's, ties counted half; null when the client's is missing. */
-  percentile: number | null;
   median: { repaid: number | null; defaulted: number | null };
 }
 
@@ -116,25 +114,19 @@ export function percentileIn(
 
 /**
  * The distribution of `column` over the group `members` (positions in the column), split by `defaulted`
- * (1 defaulted, 0 repaid), against the client's value.
+ * (1 defaulted, 0 repaid). It does not depend on the client: the client's place in it is percentileIn's.
  */
 export function groupDistribution(
   column: Float32Array,
   defaulted: Uint8Array,
   members: Uint32Array,
   edges: readonly number[],
-  clientValue: number | null,
 ): GroupDistribution {
   const bins = edges.length - 1;
   const counts = [new Array<number>(bins).fill(0), new Array<number>(bins).fill(0)];
   const missing = [0, 0];
   const values = [new Float32Array(members.length), new Float32Array(members.length)];
   const filled = [0, 0];
-  let below = 0;
-  let ties = 0;
-  let present = 0;
-  const hasClient = clientValue !== null && !Number.isNaN(clientValue);
-  const reference = hasClient ? Math.fround(clientValue) : NaN;
   for (let m = 0; m < members.length; m++) {
     const at = members[m]!;
     const outcome = defaulted[at]! === 1 ? 1 : 0;
@@ -145,15 +137,11 @@ export function groupDistribution(
     }
     counts[outcome]![binOf(v, edges)]!++;
     values[outcome]![filled[outcome]!++] = v;
-    present++;
-    if (v < reference) below++;
-    else if (v === reference) ties++;
   }
   return {
     repaid: counts[0]!,
     defaulted: counts[1]!,
     missing: { repaid: missing[0]!, defaulted: missing[1]! },
-    percentile: hasClient && present > 0 ? (100 * (below + ties / 2)) / present : null,
     median: { repaid: median(values[0]!, filled[0]!), defaulted: median(values[1]!, filled[1]!) },
   };
 }
