@@ -56,7 +56,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     onWarning: log,
   });
   try {
-    log('Loading the comparison data (past clients’ features)…');
+    log('Preparing the name search and the comparison data (past clients’ features)…');
     services.warmUp();
   } catch (error) {
     log(`Comparisons will not be available: ${(error as Error).message}`);

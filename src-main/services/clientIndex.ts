@@ -264,7 +264,7 @@ export class ClientIndex {
    * every name's words, where the words a prefix starts form one run.
    */
   private nameMatches(tokens: readonly string[]): Uint16Array {
-    const { words, rows } = (this.nameWords ??= this.buildNameWords());
+    const { words, rows } = this.prepareNameSearch();
     const hits = new Uint16Array(this.size);
     tokens.forEach((token, t) => {
       for (let w = lowerBound(words, token); w < words.length && words[w]!.startsWith(token); w++) {
@@ -275,13 +275,19 @@ export class ClientIndex {
     return hits;
   }
 
-  private buildNameWords(): { words: string[]; rows: Uint32Array } {
+  /**
+   * Sorts every name's words once (about 1.7 s at 307,000 clients): on the first name search, or beforehand
+   * (Services.warmUp) so that no manager waits for it.
+   */
+  prepareNameSearch(): { words: string[]; rows: Uint32Array } {
+    if (this.nameWords) return this.nameWords;
     const pairs: [string, number][] = [];
     for (let row = 0; row < this.size; row++) {
       for (const word of this.searchText[row]!.split(' ')) if (word.length > 0) pairs.push([word, row]);
     }
     pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-    return { words: pairs.map(([word]) => word), rows: Uint32Array.from(pairs, ([, row]) => row) };
+    this.nameWords = { words: pairs.map(([word]) => word), rows: Uint32Array.from(pairs, ([, row]) => row) };
+    return this.nameWords;
   }
 
   /** Row order for a sort key (undefined: the natural SK_ID_CURR order); NaN probabilities sort last. */

@@ -40,7 +40,7 @@ export interface ServicesOptions {
 export interface Services {
   readonly handlers: ApiHandlers;
   readonly context: ServiceContext;
-  /** Loads what the first comparison would otherwise load (past clients' feature columns). */
+  /** Prepares what the first name search and the first comparison would otherwise wait for (names' words, past clients' feature columns). */
   warmUp(): void;
   /** The desktop app's print to PDF of a logged print (see audit.ts). */
   savePrintedSheet(
@@ -116,7 +116,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
   return {
     handlers,
     context,
-    warmUp: () => comparisons.warmUp(),
+    warmUp: () => {
+      context.index.prepareNameSearch();
+      comparisons.warmUp();
+    },
     savePrintedSheet: (traceId, save) => savePrintedSheet(context, traceId, save),
     async close() {
       await model?.release();
