@@ -257,9 +257,10 @@ describe('API fuzzing', () => {
       { numRuns: REQUESTS / PER_RUN },
     );
     expect(sent).toBe(REQUESTS);
-    // Both sides were exercised: thousands of real answers and thousands of typed refusals.
-    expect(answered.ok).toBeGreaterThan(REQUESTS / 5);
-    expect(answered.error).toBeGreaterThan(REQUESTS / 5);
+    // Both sides were exercised: a thousand or more real answers and as many typed refusals (about a fifth of
+    // the requests are valid, so a tighter bound would fail on an unlucky draw).
+    expect(answered.ok).toBeGreaterThan(REQUESTS / 10);
+    expect(answered.error).toBeGreaterThan(REQUESTS / 10);
     expect(logged.filter((line) => /internal|error/i.test(line))).toEqual([]);
     const status = await fetch(`${app.url}/api/getStatus`, { method: 'POST', body: '{}' });
     expect(status.status).toBe(200);
