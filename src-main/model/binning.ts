@@ -1,4 +1,5 @@
 import { checkFeatureMatrix, type FeatureMatrix } from './featureMatrix.ts';
+import { KernelMemory } from './kernelMemory.ts';
 import { Prng } from './prng.ts';
 
 /** At most this many value bins per feature; one more bin (index = the feature's value-bin count) holds NaN. */
@@ -15,7 +16,9 @@ const EDGE_SAMPLE_SEED = 0x5eed;
 export interface BinnedMatrix {
   rows: number;
   featureNames: readonly string[];
-  /** Column-major bin codes, on a SharedArrayBuffer that the histogram workers read. */
+  /** The memory the histogram threads and kernel share, which holds `bins` (and later the training buffers). */
+  memory: KernelMemory;
+  /** Column-major bin codes. */
   bins: Uint8Array;
   /** Per feature, the number k of value bins; bin k is the missing-value bin. */
   valueBins: Int32Array;
@@ -39,7 +42,8 @@ export function binMatrix(matrix: FeatureMatrix, maxBins = MAX_VALUE_BINS): Binn
   }
   const { rows, featureNames, values } = matrix;
   const cols = featureNames.length;
-  const bins = new Uint8Array(new SharedArrayBuffer(Math.max(1, rows * cols)));
+  const memory = new KernelMemory();
+  const bins = memory.alloc(Uint8Array, rows * cols);
   const valueBins = new Int32Array(cols);
   const thresholds: Float32Array[] = [];
   const histOffsets = new Int32Array(cols + 1);
@@ -79,7 +83,7 @@ export function binMatrix(matrix: FeatureMatrix, maxBins = MAX_VALUE_BINS): Binn
     dominantBin[f] = best;
     dominantShare[f] = rows > 0 ? binCounts[best]! / rows : 0;
   }
-  return { rows, featureNames, bins, valueBins, thresholds, histOffsets, dominantBin, dominantShare };
+  return { memory, rows, featureNames, bins, valueBins, thresholds, histOffsets, dominantBin, dominantShare };
 }
 
 /** The bin of one value: the missing-value bin for NaN, else the first bin whose threshold it does not exceed. */

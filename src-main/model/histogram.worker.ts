@@ -6,7 +6,7 @@ import { DONE, GENERATION, QUIT, recordFailure, runChunks, type SharedBuffers } 
  * itself done. It never returns to its event loop while the engine lives; blocking waits keep the hand-off
  * latency in microseconds, which matters at tens of thousands of jobs per training.
  */
-const s = workerData as SharedBuffers;
+const { shared: s, thread } = workerData as { shared: SharedBuffers; thread: number };
 let seen = Atomics.load(s.control, GENERATION);
 parentPort!.postMessage('ready');
 for (;;) {
@@ -14,7 +14,7 @@ for (;;) {
   seen = Atomics.load(s.control, GENERATION);
   if (Atomics.load(s.control, QUIT)) break;
   try {
-    runChunks(s);
+    runChunks(s, thread);
   } catch (error) {
     recordFailure(s, error instanceof Error ? (error.stack ?? error.message) : String(error));
   }

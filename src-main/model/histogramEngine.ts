@@ -45,12 +45,14 @@ export class HistogramEngine {
     const threads = options.threads ?? DEFAULT_THREADS;
     if (!(Number.isInteger(threads) && threads >= 0))
       throw new Error(`threads must be an integer ≥ 0, got ${threads}`);
-    const shared = allocateSharedBuffers(layout, options.slots);
+    const shared = allocateSharedBuffers(layout, options.slots, threads);
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     const failures: Promise<never>[] = [];
     for (let i = 0; i < threads; i++) {
-      const worker = startWorker(new URL('./histogram.worker.ts', import.meta.url), { workerData: shared });
+      const worker = startWorker(new URL('./histogram.worker.ts', import.meta.url), {
+        workerData: { shared, thread: i },
+      });
       workers.push(worker);
       ready.push(new Promise((resolve) => worker.once('message', () => resolve())));
       failures.push(
@@ -77,7 +79,7 @@ export class HistogramEngine {
     const s = this.shared;
     postJob(s, job);
     if (this.workers.length === 0) {
-      runChunks(s);
+      runChunks(s, 0);
       return;
     }
     Atomics.add(s.control, GENERATION, 1);

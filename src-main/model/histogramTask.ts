@@ -1,4 +1,5 @@
 import { MAX_VALUE_BINS } from './binning.ts';
+import { histogramKernel, type KernelMemory } from './kernelMemory.ts';
 import {
   HIST_STRIDE,
   SPLIT_STRIDE,
@@ -13,7 +14,8 @@ import {
  * child of a split (or the root), build its histogram feature by feature, derive the larger child's from the
  * parent's by subtraction (in place: the larger child inherits the parent's slot), and find each feature's best
  * split for both. Workers claim chunks of features through an atomic counter; each feature is handled whole by
- * one thread, so results do not depend on how the work was shared.
+ * one thread, so results do not depend on how the work was shared. Every buffer is in the kernel memory of the
+ * bin matrix, where the WebAssembly histogram kernel reads and writes it.
  */
 
 /** Slots of `control`. */
@@ -48,11 +50,13 @@ const FEATURES_PER_CHUNK = 4;
 /** Columns where one bin holds at least this share of rows skip it while building (see buildFeatureHistogram). */
 const SKIP_DOMINANT_SHARE = 0.7;
 const ERROR_BYTES = 4096;
-/** This thread's working histograms for buildFeatureHistogram. */
-const scratch = new Float64Array((MAX_VALUE_BINS + 1) * HIST_STRIDE);
+/** Values of one thread's working histogram for buildFeatureHistogram. */
+const SCRATCH_VALUES = (MAX_VALUE_BINS + 1) * HIST_STRIDE;
 
 /** The shareable description of a binned matrix and the buffers built around it; passed as workerData. */
 export interface SharedBuffers {
+  /** The kernel memory all the arrays below are in. */
+  memory: WebAssembly.Memory;
   rows: number;
   features: number;
   totalBins: number;
@@ -80,9 +84,13 @@ export interface SharedBuffers {
   control: Int32Array;
   task: Float64Array;
   error: Uint8Array;
+  /** One working histogram per thread that runs chunks: SCRATCH_VALUES values from thread × SCRATCH_VALUES. */
+  scratch: Float64Array;
 }
 
 export interface BinLayout {
+  /** Where `bins` is; the other buffers are allocated there too. */
+  memory: KernelMemory;
   rows: number;
   bins: Uint8Array;
   valueBins: Int32Array;
@@ -91,14 +99,12 @@ export interface BinLayout {
   dominantShare: Float64Array;
 }
 
-export function allocateSharedBuffers(layout: BinLayout, slots: number): SharedBuffers {
-  const { rows, bins, valueBins, histOffsets } = layout;
-  if (!(bins.buffer instanceof SharedArrayBuffer))
-    throw new Error('the bin matrix must be on a SharedArrayBuffer');
+/** `threads`: how many threads will run chunks (the workers, or the calling thread alone when there are none). */
+export function allocateSharedBuffers(layout: BinLayout, slots: number, threads: number): SharedBuffers {
+  const { memory, rows, bins, valueBins, histOffsets } = layout;
   const features = valueBins.length;
   const totalBins = histOffsets[features]!;
-  const shared = <T>(Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number) =>
-    new Type(new SharedArrayBuffer(Math.max(1, n) * Type.BYTES_PER_ELEMENT));
+  const shared = memory.alloc.bind(memory);
   const skipBin = shared(Int32Array, features);
   for (let f = 0; f < features; f++) {
     skipBin[f] = layout.dominantShare[f]! >= SKIP_DOMINANT_SHARE ? layout.dominantBin[f]! : -1;
@@ -120,13 +126,14 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number): SharedB
     for (let r = 0; r < rows; r++) if (bins[f * rows + r] !== skip) nzRows[k++] = r;
   }
   return {
+    memory: memory.memory,
     rows,
     features,
     totalBins,
     slots,
     bins,
-    valueBins: copyShared(valueBins),
-    histOffsets: copyShared(histOffsets),
+    valueBins: memory.copyOf(valueBins),
+    histOffsets: memory.copyOf(histOffsets),
     skipBin,
     nzOffsets,
     nzRows,
@@ -139,13 +146,8 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number): SharedB
     control: shared(Int32Array, CONTROL_INTS),
     task: shared(Float64Array, TASK_FLOATS),
     error: shared(Uint8Array, ERROR_BYTES),
+    scratch: shared(Float64Array, Math.max(1, threads) * SCRATCH_VALUES),
   };
-}
-
-function copyShared(source: Int32Array): Int32Array {
-  const copy = new Int32Array(new SharedArrayBuffer(Math.max(1, source.length) * 4));
-  copy.set(source);
-  return copy;
 }
 
 export interface LeafTotals {
@@ -193,10 +195,15 @@ export function postJob(s: SharedBuffers, job: HistogramJob): void {
   Atomics.store(control, DONE, 0);
 }
 
-/** Processes chunks of the posted job's features until none is left; any number of threads may call it. */
-export function runChunks(s: SharedBuffers): void {
+/**
+ * Processes chunks of the posted job's features until none is left; any number of threads may call it, each
+ * with its own `thread` number (its working histogram).
+ */
+export function runChunks(s: SharedBuffers, thread: number): void {
   const { control, task, active, hist, splits, valueBins, histOffsets, skipBin, bins, order, orderedGh } = s;
   const { nzOffsets, nzRows, position } = s;
+  const kernel = histogramKernel(s.memory);
+  const scratch = s.scratch.subarray(thread * SCRATCH_VALUES, (thread + 1) * SCRATCH_VALUES);
   const activeCount = control[ACTIVE_COUNT]!;
   const begin = control[BEGIN]!;
   const end = control[END]!;
@@ -232,6 +239,7 @@ export function runChunks(s: SharedBuffers): void {
       const nzEnd = nzOffsets[f + 1]!;
       if (skipBin[f]! >= 0 && nzEnd - nzBegin < end - begin) {
         buildSparseFeatureHistogram(
+          kernel,
           bins,
           f * s.rows,
           nzRows,
@@ -251,6 +259,7 @@ export function runChunks(s: SharedBuffers): void {
         );
       } else {
         buildFeatureHistogram(
+          kernel,
           bins,
           f * s.rows,
           order,
@@ -270,7 +279,8 @@ export function runChunks(s: SharedBuffers): void {
       if (findSmall) findFeatureSplit(hist, small, k, sg, sh, sc, rules, splits, f * SPLIT_STRIDE);
       if (parentSlot < 0) continue;
       const large = parentBase + histOffsets[f]! * HIST_STRIDE;
-      for (let j = 0; j < width; j++) hist[large + j] = hist[large + j]! - hist[small + j]!;
+      const bytes = Float64Array.BYTES_PER_ELEMENT;
+      kernel.subtractFrom(hist.byteOffset + large * bytes, hist.byteOffset + small * bytes, width);
       if (findLarge) findFeatureSplit(hist, large, k, lg, lh, lc, rules, splits, largeOut + f * SPLIT_STRIDE);
     }
   }

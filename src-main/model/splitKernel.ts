@@ -1,3 +1,5 @@
+import type { HistogramKernel } from './kernelMemory.ts';
+
 /**
  * The numerical core of histogram boosting, shared by the main thread and the histogram workers: building one
  * feature's gradient/hessian/count histogram over a leaf's rows, and finding that feature's best split.
@@ -36,7 +38,8 @@ export function leafValue(g: number, h: number, alpha: number, lambda: number): 
 }
 
 /**
- * Adds the rows `order[begin..end)` of one feature column into `hist` at bin offset `off` (already zeroed).
+ * Adds the rows `order[begin..end)` of one feature column into `hist` at bin offset `off` (already zeroed), with
+ * the WebAssembly kernel: every array is in the kernel's memory (see kernelMemory.ts).
  * `orderedGh` holds the rows' gradient and hessian in the same order, so they are read sequentially. When
  * `skipBin` ≥ 0 that bin is left out of the loop and filled afterwards from the leaf totals, which saves most of
  * the work on columns dominated by one value or by missing values (LightGBM's most-frequent-bin trick).
@@ -45,6 +48,7 @@ export function leafValue(g: number, h: number, alpha: number, lambda: number): 
  * waiting on each other.
  */
 export function buildFeatureHistogram(
+  kernel: HistogramKernel,
   bins: Uint8Array,
   columnStart: number,
   order: Int32Array,
@@ -61,20 +65,30 @@ export function buildFeatureHistogram(
   scratch: Float64Array,
 ): void {
   const width = binCount * HIST_STRIDE;
+  const column = bins.byteOffset + columnStart;
+  const target = hist.byteOffset + off * Float64Array.BYTES_PER_ELEMENT;
   if (skipBin < 0 && end - begin < 2 * width) {
     // Few rows for many bins: clearing and merging a working histogram would cost more than it saves.
-    accumulateSkipping(bins, columnStart, order, orderedGh, begin, end, hist, off, -1);
+    kernel.accumulateSkipping(column, order.byteOffset, orderedGh.byteOffset, begin, end, target, -1);
     return;
   }
   if (skipBin < 0) {
     scratch.fill(0, 0, width);
     const quadEnd = begin + ((end - begin) & ~3);
-    accumulateInTwo(bins, columnStart, order, orderedGh, begin, quadEnd, hist, off, scratch);
-    accumulateSkipping(bins, columnStart, order, orderedGh, quadEnd, end, hist, off, -1);
-    for (let j = 0; j < width; j++) hist[off + j] = hist[off + j]! + scratch[j]!;
+    kernel.accumulateInTwo(
+      column,
+      order.byteOffset,
+      orderedGh.byteOffset,
+      begin,
+      quadEnd,
+      target,
+      scratch.byteOffset,
+    );
+    kernel.accumulateSkipping(column, order.byteOffset, orderedGh.byteOffset, quadEnd, end, target, -1);
+    kernel.addInto(target, scratch.byteOffset, width);
     return;
   }
-  accumulateSkipping(bins, columnStart, order, orderedGh, begin, end, hist, off, skipBin);
+  kernel.accumulateSkipping(column, order.byteOffset, orderedGh.byteOffset, begin, end, target, skipBin);
   fillSkippedBin(hist, off, width, skipBin, totalG, totalH, totalC);
 }
 
@@ -86,6 +100,7 @@ export function buildFeatureHistogram(
  * (the partition is stable), so every bin adds the same values in the same order: the same sums to the last bit.
  */
 export function buildSparseFeatureHistogram(
+  kernel: HistogramKernel,
   bins: Uint8Array,
   columnStart: number,
   nzRows: Int32Array,
@@ -103,7 +118,17 @@ export function buildSparseFeatureHistogram(
   totalH: number,
   totalC: number,
 ): void {
-  accumulateSparse(bins, columnStart, nzRows, nzBegin, nzEnd, position, orderedGh, begin, end, hist, off);
+  kernel.accumulateSparse(
+    bins.byteOffset + columnStart,
+    nzRows.byteOffset,
+    nzBegin,
+    nzEnd,
+    position.byteOffset,
+    orderedGh.byteOffset,
+    begin,
+    end,
+    hist.byteOffset + off * Float64Array.BYTES_PER_ELEMENT,
+  );
   fillSkippedBin(hist, off, binCount * HIST_STRIDE, skipBin, totalG, totalH, totalC);
 }
 
@@ -129,89 +154,6 @@ function fillSkippedBin(
   hist[j] = g;
   hist[j + 1] = h;
   hist[j + 2] = c;
-}
-
-function accumulateSparse(
-  bins: Uint8Array,
-  columnStart: number,
-  nzRows: Int32Array,
-  nzBegin: number,
-  nzEnd: number,
-  position: Int32Array,
-  orderedGh: Float64Array,
-  begin: number,
-  end: number,
-  hist: Float64Array,
-  off: number,
-): void {
-  for (let k = nzBegin; k < nzEnd; k++) {
-    const r = nzRows[k]!;
-    const p = position[r]!;
-    if (p >= begin && p < end) {
-      const j = off + bins[columnStart + r]! * HIST_STRIDE;
-      hist[j] = hist[j]! + orderedGh[2 * p]!;
-      hist[j + 1] = hist[j + 1]! + orderedGh[2 * p + 1]!;
-      hist[j + 2] = hist[j + 2]! + 1;
-    }
-  }
-}
-
-// The hot loops live in functions of their own, with nothing after the loop: V8 compiles a long first call
-// on-stack, and code after the loop that had never run then deoptimises that code at every later call.
-
-/** Rows in fours (end − begin a multiple of 4), alternating between `hist` and the working histogram. */
-function accumulateInTwo(
-  bins: Uint8Array,
-  columnStart: number,
-  order: Int32Array,
-  orderedGh: Float64Array,
-  begin: number,
-  end: number,
-  hist: Float64Array,
-  off: number,
-  scratch: Float64Array,
-): void {
-  for (let i = begin; i < end; i += 4) {
-    const j0 = off + bins[columnStart + order[i]!]! * HIST_STRIDE;
-    const j1 = bins[columnStart + order[i + 1]!]! * HIST_STRIDE;
-    const j2 = off + bins[columnStart + order[i + 2]!]! * HIST_STRIDE;
-    const j3 = bins[columnStart + order[i + 3]!]! * HIST_STRIDE;
-    const k = 2 * i;
-    hist[j0] = hist[j0]! + orderedGh[k]!;
-    hist[j0 + 1] = hist[j0 + 1]! + orderedGh[k + 1]!;
-    hist[j0 + 2] = hist[j0 + 2]! + 1;
-    scratch[j1] = scratch[j1]! + orderedGh[k + 2]!;
-    scratch[j1 + 1] = scratch[j1 + 1]! + orderedGh[k + 3]!;
-    scratch[j1 + 2] = scratch[j1 + 2]! + 1;
-    hist[j2] = hist[j2]! + orderedGh[k + 4]!;
-    hist[j2 + 1] = hist[j2 + 1]! + orderedGh[k + 5]!;
-    hist[j2 + 2] = hist[j2 + 2]! + 1;
-    scratch[j3] = scratch[j3]! + orderedGh[k + 6]!;
-    scratch[j3 + 1] = scratch[j3 + 1]! + orderedGh[k + 7]!;
-    scratch[j3 + 2] = scratch[j3 + 2]! + 1;
-  }
-}
-
-function accumulateSkipping(
-  bins: Uint8Array,
-  columnStart: number,
-  order: Int32Array,
-  orderedGh: Float64Array,
-  begin: number,
-  end: number,
-  hist: Float64Array,
-  off: number,
-  skipBin: number,
-): void {
-  for (let i = begin; i < end; i++) {
-    const b = bins[columnStart + order[i]!]!;
-    if (b !== skipBin) {
-      const j = off + b * HIST_STRIDE;
-      hist[j] = hist[j]! + orderedGh[2 * i]!;
-      hist[j + 1] = hist[j + 1]! + orderedGh[2 * i + 1]!;
-      hist[j + 2] = hist[j + 2]! + 1;
-    }
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   thresholdL1,
   type SplitRules,
 } from '../../../src-main/model/splitKernel.ts';
+import { KernelMemory, histogramKernel } from '../../../src-main/model/kernelMemory.ts';
 
 const loose: SplitRules = { regAlpha: 0, regLambda: 0, minChildWeight: 0, minDataInLeaf: 1 };
 
@@ -168,9 +169,14 @@ describe('findFeatureSplit', () => {
 
 describe('buildFeatureHistogram', () => {
   const rows = 1000;
-  const bins = Uint8Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? 5 : (i * 31) % 5));
-  const gh = Float64Array.from({ length: 2 * rows }, (_, i) => (i % 2 ? 0.1 + (i % 13) / 50 : Math.sin(i)));
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const memory = new KernelMemory();
+  const kernel = histogramKernel(memory.memory);
+  const bins = memory.copyOf(Uint8Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? 5 : (i * 31) % 5)));
+  const gh = memory.copyOf(
+    Float64Array.from({ length: 2 * rows }, (_, i) => (i % 2 ? 0.1 + (i % 13) / 50 : Math.sin(i))),
+  );
+  const order = memory.copyOf(Int32Array.from({ length: rows }, (_, i) => (i * 379) % rows));
+  const scratch = memory.alloc(Float64Array, 6 * HIST_STRIDE);
   const totals = (begin: number, end: number) => {
     let g = 0;
     let h = 0;
@@ -180,10 +186,11 @@ describe('buildFeatureHistogram', () => {
     }
     return [g, h, end - begin] as const;
   };
-  const scratch = new Float64Array(2 * 6 * HIST_STRIDE);
   const build = (begin: number, end: number, skipBin: number) => {
-    const hist = new Float64Array(6 * HIST_STRIDE);
+    // The histogram sits at an offset inside a larger one, as a leaf's features do.
+    const hist = memory.alloc(Float64Array, 8 * HIST_STRIDE);
     buildFeatureHistogram(
+      kernel,
       bins,
       0,
       order,
@@ -191,58 +198,114 @@ describe('buildFeatureHistogram', () => {
       begin,
       end,
       hist,
-      0,
+      2 * HIST_STRIDE,
       skipBin,
       6,
       ...totals(begin, end),
       scratch,
     );
-    return hist;
+    return Array.from(hist.subarray(2 * HIST_STRIDE));
   };
 
-  const naive = (begin: number, end: number) => {
-    const hist = new Float64Array(6 * HIST_STRIDE);
-    for (let i = begin; i < end; i++) {
-      const j = bins[i]! * HIST_STRIDE;
-      hist[j] = hist[j]! + gh[2 * i]!;
-      hist[j + 1] = hist[j + 1]! + gh[2 * i + 1]!;
-      hist[j + 2] = hist[j + 2]! + 1;
+  /** Adds rows into `into` one by one in the given order, in plain JavaScript doubles. */
+  const add = (into: Float64Array, at: number[]) => {
+    for (const i of at) {
+      const j = bins[order[i]!]! * HIST_STRIDE;
+      into[j] = into[j]! + gh[2 * i]!;
+      into[j + 1] = into[j + 1]! + gh[2 * i + 1]!;
+      into[j + 2] = into[j + 2]! + 1;
     }
-    return hist;
+  };
+  const range = (begin: number, end: number) => Array.from({ length: end - begin }, (_, k) => begin + k);
+
+  /**
+   * The documented order of additions, which the kernel must keep to the last bit (the trees depend on it): in
+   * every four rows the first and third go to the histogram, the second and fourth to a working one; the rows
+   * left over after the last four go to the histogram; then the working one is added bin by bin.
+   */
+  const reference = (begin: number, end: number) => {
+    const quadEnd = begin + ((end - begin) & ~3);
+    const hist = new Float64Array(6 * HIST_STRIDE);
+    const second = new Float64Array(6 * HIST_STRIDE);
+    const quads = range(begin, quadEnd);
+    add(
+      hist,
+      quads.filter((i) => (i - begin) % 2 === 0),
+    );
+    add(
+      second,
+      quads.filter((i) => (i - begin) % 2 === 1),
+    );
+    add(hist, range(quadEnd, end));
+    return Array.from(hist, (v, j) => v + second[j]!);
   };
 
-  it('sums gradients, hessians and counts per bin, over many rows (any multiple of four or not) or few', () => {
+  it('sums gradients, hessians and counts per bin in the documented order, to the last bit', () => {
     for (const [begin, end] of [
       [0, rows],
       [1, 998],
       [2, 999],
-      [3, 10],
-      [500, 501],
+      [3, 999],
+      [100, 200],
     ] as const) {
-      const expected = naive(begin, end);
-      build(begin, end, -1).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 10));
+      expect(build(begin, end, -1)).toEqual(reference(begin, end));
     }
   });
 
-  it('skipping the dominant bin gives the same histogram', () => {
+  it('with few rows for many bins, adds them in partition order', () => {
+    for (const [begin, end] of [
+      [3, 10],
+      [500, 501],
+      [7, 7],
+    ] as const) {
+      const expected = new Float64Array(6 * HIST_STRIDE);
+      add(expected, range(begin, end));
+      expect(build(begin, end, -1)).toEqual(Array.from(expected));
+    }
+  });
+
+  it('skipping a bin adds the other rows in partition order and fills the skipped bin from the totals', () => {
     const direct = build(0, rows, -1);
     for (let skip = 0; skip < 6; skip++) {
       const skipped = build(0, rows, skip);
-      skipped.forEach((v, i) => expect(v).toBeCloseTo(direct[i]!, 10));
+      const expected = new Float64Array(6 * HIST_STRIDE);
+      add(
+        expected,
+        range(0, rows).filter((i) => bins[order[i]!] !== skip),
+      );
+      skipped.forEach((v, j) => {
+        if (Math.floor(j / HIST_STRIDE) === skip) expect(v).toBeCloseTo(direct[j]!, 10);
+        else expect(v).toBe(expected[j]);
+      });
     }
   });
 
   it('parent minus one child equals the other child built directly (subtraction trick)', () => {
-    const parent = build(0, rows, -1);
-    const small = build(0, 300, -1);
+    const parent = memory.copyOf(Float64Array.from(build(0, rows, -1)));
+    const small = memory.copyOf(Float64Array.from(build(0, 300, -1)));
     const large = build(300, rows, -1);
-    parent.forEach((v, i) => expect(v - small[i]!).toBeCloseTo(large[i]!, 10));
-    expect(large[5 * HIST_STRIDE + 2]).toBe(Math.floor((rows - 1) / 7) + 1 - 43);
+    const expected = Array.from(parent, (v, j) => v - small[j]!);
+    kernel.subtractFrom(parent.byteOffset, small.byteOffset, parent.length);
+    expect(Array.from(parent)).toEqual(expected);
+    parent.forEach((v, j) => expect(v).toBeCloseTo(large[j]!, 10));
+    expect(large[5 * HIST_STRIDE + 2]).toBe(range(300, rows).filter((i) => order[i]! % 7 === 0).length);
+  });
+
+  it('adds one histogram into another, odd lengths included', () => {
+    for (const n of [1, 2, 17, 18]) {
+      const target = memory.copyOf(Float64Array.from({ length: n }, (_, j) => Math.cos(j) * 1e3));
+      const source = memory.copyOf(Float64Array.from({ length: n }, (_, j) => Math.sin(j) / 7));
+      const expected = Array.from(target, (v, j) => v + source[j]!);
+      kernel.addInto(target.byteOffset, source.byteOffset, n);
+      expect(Array.from(target)).toEqual(expected);
+    }
   });
 });
 
 describe('buildSparseFeatureHistogram', () => {
   it('gives, from the rows outside the skipped bin, the very histogram the leaf walk gives', () => {
+    const memory = new KernelMemory();
+    const kernel = histogramKernel(memory.memory);
     const leafCase = fc
       .record({
         rows: fc.integer({ min: 1, max: 400 }),
@@ -273,16 +336,21 @@ describe('buildSparseFeatureHistogram', () => {
         return { rows, binCount, skipBin, bins, order, begin, end, position, orderedGh };
       });
     fc.assert(
-      fc.property(leafCase, ({ rows, binCount, skipBin, bins, order, begin, end, position, orderedGh }) => {
+      fc.property(leafCase, (leaf) => {
+        const { rows, binCount, skipBin, begin, end } = leaf;
+        const [bins, order, position, orderedGh] = [leaf.bins, leaf.order, leaf.position, leaf.orderedGh].map(
+          (array) => memory.copyOf(array),
+        ) as [Uint8Array, Int32Array, Int32Array, Float64Array];
         let g = 0;
         let h = 0;
         for (let i = begin; i < end; i++) {
           g += orderedGh[2 * i]!;
           h += orderedGh[2 * i + 1]!;
         }
-        const walked = new Float64Array(binCount * HIST_STRIDE);
-        const scratch = new Float64Array(binCount * HIST_STRIDE);
+        const walked = memory.alloc(Float64Array, binCount * HIST_STRIDE);
+        const scratch = memory.alloc(Float64Array, binCount * HIST_STRIDE);
         buildFeatureHistogram(
+          kernel,
           bins,
           0,
           order,
@@ -298,9 +366,12 @@ describe('buildSparseFeatureHistogram', () => {
           end - begin,
           scratch,
         );
-        const nzRows = Int32Array.from({ length: rows }, (_, r) => r).filter((r) => bins[r] !== skipBin);
-        const sparse = new Float64Array(binCount * HIST_STRIDE);
+        const nzRows = memory.copyOf(
+          Int32Array.from({ length: rows }, (_, r) => r).filter((r) => bins[r] !== skipBin),
+        );
+        const sparse = memory.alloc(Float64Array, binCount * HIST_STRIDE);
         buildSparseFeatureHistogram(
+          kernel,
           bins,
           0,
           nzRows,
