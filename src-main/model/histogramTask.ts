@@ -1,10 +1,10 @@
 import { MAX_VALUE_BINS } from './binning.ts';
 import { histogramKernel, type KernelMemory } from './kernelMemory.ts';
+import { buildRowListHistograms, buildRowLists, type RowLists } from './rowLists.ts';
 import {
   HIST_STRIDE,
   SPLIT_STRIDE,
   buildFeatureHistogram,
-  buildSparseFeatureHistogram,
   findFeatureSplit,
   type SplitRules,
 } from './splitKernel.ts';
@@ -13,8 +13,9 @@ import {
  * The memory the main thread and the histogram workers share, and the one task they run on it: for the smaller
  * child of a split (or the root), build its histogram feature by feature, derive the larger child's from the
  * parent's by subtraction (in place: the larger child inherits the parent's slot), and find each feature's best
- * split for both. Workers claim chunks of features through an atomic counter; each feature is handled whole by
- * one thread, so results do not depend on how the work was shared. Every buffer is in the kernel memory of the
+ * split for both. Workers claim work through an atomic counter: first the features kept as row lists (all in one
+ * walk, see rowLists.ts), then the other features in chunks. Each feature is handled whole by one thread, so
+ * results do not depend on how the work was shared. Every buffer is in the kernel memory of the
  * bin matrix, where the WebAssembly histogram kernel reads and writes it.
  */
 
@@ -24,14 +25,15 @@ export const DONE = 1;
 export const NEXT_CHUNK = 2;
 export const QUIT = 3;
 export const FAILED = 4;
-const ACTIVE_COUNT = 5;
+const DENSE_COUNT = 5;
 const BEGIN = 6;
 const END = 7;
 const BUILD_SLOT = 8;
 const PARENT_SLOT = 9;
 const FIND_SMALL = 10;
 const FIND_LARGE = 11;
-const CONTROL_INTS = 12;
+const LISTED_COUNT = 12;
+const CONTROL_INTS = 13;
 
 /** Slots of `task`. */
 const SMALL_G = 0;
@@ -47,7 +49,7 @@ const MIN_DATA = 9;
 const TASK_FLOATS = 10;
 
 const FEATURES_PER_CHUNK = 4;
-/** Columns where one bin holds at least this share of rows skip it while building (see buildFeatureHistogram). */
+/** Columns where one bin holds at least this share of rows are kept as row lists without it (see rowLists.ts). */
 const SKIP_DOMINANT_SHARE = 0.7;
 const ERROR_BYTES = 4096;
 /** Values of one thread's working histogram for buildFeatureHistogram. */
@@ -64,11 +66,9 @@ export interface SharedBuffers {
   bins: Uint8Array;
   valueBins: Int32Array;
   histOffsets: Int32Array;
-  /** Per feature, the bin the histogram loop skips, or −1. */
+  /** Per feature, the dominant bin its row lists leave out, or −1 for a feature built column by column. */
   skipBin: Int32Array;
-  /** Per feature with a skipped bin, its rows outside that bin, ascending: nzRows[nzOffsets[f]..nzOffsets[f + 1]). */
-  nzOffsets: Int32Array;
-  nzRows: Int32Array;
+  rowLists: RowLists;
   /** The partition: rows grouped by leaf, each leaf a contiguous range. */
   order: Int32Array;
   /** Where each row is in `order`; −1 for rows the tree does not learn from. */
@@ -81,6 +81,9 @@ export interface SharedBuffers {
   splits: Float64Array;
   /** Features of the current tree, ascending. */
   active: Int32Array;
+  /** The job's active features built column by column, and those kept as row lists. */
+  denseActive: Int32Array;
+  listedActive: Int32Array;
   control: Int32Array;
   task: Float64Array;
   error: Uint8Array;
@@ -109,22 +112,6 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number, threads:
   for (let f = 0; f < features; f++) {
     skipBin[f] = layout.dominantShare[f]! >= SKIP_DOMINANT_SHARE ? layout.dominantBin[f]! : -1;
   }
-  const nzOffsets = shared(Int32Array, features + 1);
-  for (let f = 0; f < features; f++) {
-    let count = 0;
-    if (skipBin[f]! >= 0) {
-      const skip = skipBin[f]!;
-      for (let r = f * rows; r < (f + 1) * rows; r++) if (bins[r] !== skip) count++;
-    }
-    nzOffsets[f + 1] = nzOffsets[f]! + count;
-  }
-  const nzRows = shared(Int32Array, nzOffsets[features]!);
-  for (let f = 0; f < features; f++) {
-    if (skipBin[f]! < 0) continue;
-    const skip = skipBin[f]!;
-    let k = nzOffsets[f]!;
-    for (let r = 0; r < rows; r++) if (bins[f * rows + r] !== skip) nzRows[k++] = r;
-  }
   return {
     memory: memory.memory,
     rows,
@@ -135,14 +122,15 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number, threads:
     valueBins: memory.copyOf(valueBins),
     histOffsets: memory.copyOf(histOffsets),
     skipBin,
-    nzOffsets,
-    nzRows,
+    rowLists: buildRowLists(memory, bins, rows, skipBin, histOffsets),
     order: shared(Int32Array, rows),
     position: shared(Int32Array, rows),
     orderedGh: shared(Float64Array, 2 * rows),
     hist: shared(Float64Array, slots * totalBins * HIST_STRIDE),
     splits: shared(Float64Array, 2 * features * SPLIT_STRIDE),
     active: shared(Int32Array, features),
+    denseActive: shared(Int32Array, features),
+    listedActive: shared(Int32Array, features),
     control: shared(Int32Array, CONTROL_INTS),
     task: shared(Float64Array, TASK_FLOATS),
     error: shared(Uint8Array, ERROR_BYTES),
@@ -173,8 +161,16 @@ export interface HistogramJob {
 
 /** Writes a job into the shared control block; the features must already be in `active`. */
 export function postJob(s: SharedBuffers, job: HistogramJob): void {
-  const { control, task } = s;
-  control[ACTIVE_COUNT] = job.activeCount;
+  const { control, task, active, skipBin, denseActive, listedActive } = s;
+  let dense = 0;
+  let listed = 0;
+  for (let a = 0; a < job.activeCount; a++) {
+    const f = active[a]!;
+    if (skipBin[f]! < 0) denseActive[dense++] = f;
+    else listedActive[listed++] = f;
+  }
+  control[DENSE_COUNT] = dense;
+  control[LISTED_COUNT] = listed;
   control[BEGIN] = job.begin;
   control[END] = job.end;
   control[BUILD_SLOT] = job.buildSlot;
@@ -196,15 +192,16 @@ export function postJob(s: SharedBuffers, job: HistogramJob): void {
 }
 
 /**
- * Processes chunks of the posted job's features until none is left; any number of threads may call it, each
- * with its own `thread` number (its working histogram).
+ * Processes the posted job's work until none is left; any number of threads may call it, each with its own
+ * `thread` number (its working histogram).
  */
 export function runChunks(s: SharedBuffers, thread: number): void {
-  const { control, task, active, hist, splits, valueBins, histOffsets, skipBin, bins, order, orderedGh } = s;
-  const { nzOffsets, nzRows, position } = s;
+  const { control, task, hist, splits, valueBins, histOffsets, bins, order, orderedGh } = s;
+  const { denseActive, listedActive } = s;
   const kernel = histogramKernel(s.memory);
   const scratch = s.scratch.subarray(thread * SCRATCH_VALUES, (thread + 1) * SCRATCH_VALUES);
-  const activeCount = control[ACTIVE_COUNT]!;
+  const denseCount = control[DENSE_COUNT]!;
+  const listedCount = control[LISTED_COUNT]!;
   const begin = control[BEGIN]!;
   const end = control[END]!;
   const buildBase = control[BUILD_SLOT]! * s.totalBins * HIST_STRIDE;
@@ -212,12 +209,8 @@ export function runChunks(s: SharedBuffers, thread: number): void {
   const parentBase = parentSlot * s.totalBins * HIST_STRIDE;
   const findSmall = control[FIND_SMALL] === 1;
   const findLarge = control[FIND_LARGE] === 1;
-  const sg = task[SMALL_G]!;
-  const sh = task[SMALL_H]!;
-  const sc = task[SMALL_C]!;
-  const lg = task[LARGE_G]!;
-  const lh = task[LARGE_H]!;
-  const lc = task[LARGE_C]!;
+  const small = { g: task[SMALL_G]!, h: task[SMALL_H]!, c: task[SMALL_C]! };
+  const large = { g: task[LARGE_G]!, h: task[LARGE_H]!, c: task[LARGE_C]! };
   const rules: SplitRules = {
     regAlpha: task[ALPHA]!,
     regLambda: task[LAMBDA]!,
@@ -225,63 +218,66 @@ export function runChunks(s: SharedBuffers, thread: number): void {
     minDataInLeaf: task[MIN_DATA]!,
   };
   const largeOut = s.features * SPLIT_STRIDE;
+  const bytes = Float64Array.BYTES_PER_ELEMENT;
+
+  /** Once feature f's histogram is built for the smaller child: its splits, and the larger child's histogram. */
+  const finish = (f: number): void => {
+    const k = valueBins[f]!;
+    const smallAt = buildBase + histOffsets[f]! * HIST_STRIDE;
+    if (findSmall)
+      findFeatureSplit(hist, smallAt, k, small.g, small.h, small.c, rules, splits, f * SPLIT_STRIDE);
+    if (parentSlot < 0) return;
+    const largeAt = parentBase + histOffsets[f]! * HIST_STRIDE;
+    kernel.subtractFrom(
+      hist.byteOffset + largeAt * bytes,
+      hist.byteOffset + smallAt * bytes,
+      (k + 1) * HIST_STRIDE,
+    );
+    if (findLarge) {
+      findFeatureSplit(
+        hist,
+        largeAt,
+        k,
+        large.g,
+        large.h,
+        large.c,
+        rules,
+        splits,
+        largeOut + f * SPLIT_STRIDE,
+      );
+    }
+  };
+
   for (;;) {
-    const first = Atomics.add(control, NEXT_CHUNK, 1) * FEATURES_PER_CHUNK;
-    if (first >= activeCount) return;
-    const last = Math.min(activeCount, first + FEATURES_PER_CHUNK);
+    const item = Atomics.add(control, NEXT_CHUNK, 1);
+    if (item === 0) {
+      if (listedCount === 0) continue;
+      buildRowListHistograms(
+        kernel,
+        s.rowLists,
+        order,
+        orderedGh,
+        begin,
+        end,
+        hist,
+        buildBase,
+        histOffsets,
+        valueBins,
+        small,
+      );
+      for (let a = 0; a < listedCount; a++) finish(listedActive[a]!);
+      continue;
+    }
+    const first = (item - 1) * FEATURES_PER_CHUNK;
+    if (first >= denseCount) return;
+    const last = Math.min(denseCount, first + FEATURES_PER_CHUNK);
     for (let a = first; a < last; a++) {
-      const f = active[a]!;
+      const f = denseActive[a]!;
       const k = valueBins[f]!;
-      const width = (k + 1) * HIST_STRIDE;
-      const small = buildBase + histOffsets[f]! * HIST_STRIDE;
-      hist.fill(0, small, small + width);
-      const nzBegin = nzOffsets[f]!;
-      const nzEnd = nzOffsets[f + 1]!;
-      if (skipBin[f]! >= 0 && nzEnd - nzBegin < end - begin) {
-        buildSparseFeatureHistogram(
-          kernel,
-          bins,
-          f * s.rows,
-          nzRows,
-          nzBegin,
-          nzEnd,
-          position,
-          orderedGh,
-          begin,
-          end,
-          hist,
-          small,
-          skipBin[f]!,
-          k + 1,
-          sg,
-          sh,
-          sc,
-        );
-      } else {
-        buildFeatureHistogram(
-          kernel,
-          bins,
-          f * s.rows,
-          order,
-          orderedGh,
-          begin,
-          end,
-          hist,
-          small,
-          skipBin[f]!,
-          k + 1,
-          sg,
-          sh,
-          sc,
-          scratch,
-        );
-      }
-      if (findSmall) findFeatureSplit(hist, small, k, sg, sh, sc, rules, splits, f * SPLIT_STRIDE);
-      if (parentSlot < 0) continue;
-      const large = parentBase + histOffsets[f]! * HIST_STRIDE;
-      const bytes = Float64Array.BYTES_PER_ELEMENT;
-      kernel.subtractFrom(hist.byteOffset + large * bytes, hist.byteOffset + small * bytes, width);
-      if (findLarge) findFeatureSplit(hist, large, k, lg, lh, lc, rules, splits, largeOut + f * SPLIT_STRIDE);
+      const at = buildBase + histOffsets[f]! * HIST_STRIDE;
+      hist.fill(0, at, at + (k + 1) * HIST_STRIDE);
+      buildFeatureHistogram(kernel, bins, f * s.rows, order, orderedGh, begin, end, hist, at, k + 1, scratch);
+      finish(f);
     }
   }
 }

@@ -61,21 +61,11 @@ export interface HistogramKernel {
     hist: number,
     scratch: number,
   ): void;
-  accumulateSkipping(
-    column: number,
+  accumulate(column: number, order: number, gh: number, begin: number, end: number, hist: number): void;
+  accumulateRowLists(
+    rowStart: number,
+    entries: number,
     order: number,
-    gh: number,
-    begin: number,
-    end: number,
-    hist: number,
-    skipBin: number,
-  ): void;
-  accumulateSparse(
-    column: number,
-    nzRows: number,
-    nzBegin: number,
-    nzEnd: number,
-    position: number,
     gh: number,
     begin: number,
     end: number,

@@ -3,6 +3,7 @@ import type { HistogramKernel } from './kernelMemory.ts';
 /**
  * The numerical core of histogram boosting, shared by the main thread and the histogram workers: building one
  * feature's gradient/hessian/count histogram over a leaf's rows, and finding that feature's best split.
+ * (Features dominated by one bin are built another way: see rowLists.ts.)
  * A leaf histogram stores, for each bin, [gradient sum, hessian sum, row count].
  */
 
@@ -40,9 +41,7 @@ export function leafValue(g: number, h: number, alpha: number, lambda: number): 
 /**
  * Adds the rows `order[begin..end)` of one feature column into `hist` at bin offset `off` (already zeroed), with
  * the WebAssembly kernel: every array is in the kernel's memory (see kernelMemory.ts).
- * `orderedGh` holds the rows' gradient and hessian in the same order, so they are read sequentially. When
- * `skipBin` ≥ 0 that bin is left out of the loop and filled afterwards from the leaf totals, which saves most of
- * the work on columns dominated by one value or by missing values (LightGBM's most-frequent-bin trick).
+ * `orderedGh` holds the rows' gradient and hessian in the same order, so they are read sequentially.
  * `scratch` (at least binCount × HIST_STRIDE values) is a working histogram for every other row: consecutive rows
  * often fall in the same bin, and alternating between two histograms lets their additions overlap instead of
  * waiting on each other.
@@ -57,83 +56,37 @@ export function buildFeatureHistogram(
   end: number,
   hist: Float64Array,
   off: number,
-  skipBin: number,
   binCount: number,
-  totalG: number,
-  totalH: number,
-  totalC: number,
   scratch: Float64Array,
 ): void {
   const width = binCount * HIST_STRIDE;
   const column = bins.byteOffset + columnStart;
   const target = hist.byteOffset + off * Float64Array.BYTES_PER_ELEMENT;
-  if (skipBin < 0 && end - begin < 2 * width) {
+  if (end - begin < 2 * width) {
     // Few rows for many bins: clearing and merging a working histogram would cost more than it saves.
-    kernel.accumulateSkipping(column, order.byteOffset, orderedGh.byteOffset, begin, end, target, -1);
+    kernel.accumulate(column, order.byteOffset, orderedGh.byteOffset, begin, end, target);
     return;
   }
-  if (skipBin < 0) {
-    scratch.fill(0, 0, width);
-    const quadEnd = begin + ((end - begin) & ~3);
-    kernel.accumulateInTwo(
-      column,
-      order.byteOffset,
-      orderedGh.byteOffset,
-      begin,
-      quadEnd,
-      target,
-      scratch.byteOffset,
-    );
-    kernel.accumulateSkipping(column, order.byteOffset, orderedGh.byteOffset, quadEnd, end, target, -1);
-    kernel.addInto(target, scratch.byteOffset, width);
-    return;
-  }
-  kernel.accumulateSkipping(column, order.byteOffset, orderedGh.byteOffset, begin, end, target, skipBin);
-  fillSkippedBin(hist, off, width, skipBin, totalG, totalH, totalC);
+  scratch.fill(0, 0, width);
+  const quadEnd = begin + ((end - begin) & ~3);
+  kernel.accumulateInTwo(
+    column,
+    order.byteOffset,
+    orderedGh.byteOffset,
+    begin,
+    quadEnd,
+    target,
+    scratch.byteOffset,
+  );
+  kernel.accumulate(column, order.byteOffset, orderedGh.byteOffset, quadEnd, end, target);
+  kernel.addInto(target, scratch.byteOffset, width);
 }
 
 /**
- * The histogram buildFeatureHistogram makes with a skipped bin, reached from the other side: walks the rows of the
- * whole matrix that are not in that bin (`nzRows[nzBegin..nzEnd)`, ascending) and keeps those whose place in the
- * partition, `position[row]`, falls in the leaf's [begin, end). Cheaper when they are fewer than the leaf's rows
- * (sparse columns: one-hot dummies, mostly missing aggregates). The leaf's rows are in ascending order as well
- * (the partition is stable), so every bin adds the same values in the same order: the same sums to the last bit.
+ * A histogram built without one of its bins gets that bin from the leaf's totals: what they leave once every
+ * other bin is counted (the skipped bin must hold zeros).
  */
-export function buildSparseFeatureHistogram(
-  kernel: HistogramKernel,
-  bins: Uint8Array,
-  columnStart: number,
-  nzRows: Int32Array,
-  nzBegin: number,
-  nzEnd: number,
-  position: Int32Array,
-  orderedGh: Float64Array,
-  begin: number,
-  end: number,
-  hist: Float64Array,
-  off: number,
-  skipBin: number,
-  binCount: number,
-  totalG: number,
-  totalH: number,
-  totalC: number,
-): void {
-  kernel.accumulateSparse(
-    bins.byteOffset + columnStart,
-    nzRows.byteOffset,
-    nzBegin,
-    nzEnd,
-    position.byteOffset,
-    orderedGh.byteOffset,
-    begin,
-    end,
-    hist.byteOffset + off * Float64Array.BYTES_PER_ELEMENT,
-  );
-  fillSkippedBin(hist, off, binCount * HIST_STRIDE, skipBin, totalG, totalH, totalC);
-}
-
-/** The skipped bin holds what the leaf's totals leave once every other bin is counted. */
-function fillSkippedBin(
+export function fillSkippedBin(
   hist: Float64Array,
   off: number,
   width: number,

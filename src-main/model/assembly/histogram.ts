@@ -44,42 +44,33 @@ export function accumulateInTwo(
   }
 }
 
-/** Rows order[begin..end) of the column into `hist`, leaving out those in `skipBin` (−1 leaves out none). */
-export function accumulateSkipping(
-  column: usize,
+/** Rows order[begin..end) of the column into `hist`, one after the other. */
+export function accumulate(column: usize, order: usize, gh: usize, begin: i32, end: i32, hist: usize): void {
+  for (let i = begin; i < end; i++) {
+    const b = <usize>load<u8>(column + <usize>load<i32>(order + ((<usize>i) << 2)));
+    addRow(hist + b * BIN_BYTES, gh + ((<usize>i) << 4));
+  }
+}
+
+/**
+ * Rows order[begin..end), each through its list of histogram bins entries[rowStart[r]..rowStart[r + 1]) (bin
+ * indexes in a leaf histogram at `hist`): one pass over the rows fills the histograms of many features.
+ */
+export function accumulateRowLists(
+  rowStart: usize,
+  entries: usize,
   order: usize,
   gh: usize,
   begin: i32,
   end: i32,
   hist: usize,
-  skipBin: i32,
 ): void {
   for (let i = begin; i < end; i++) {
-    const b = <i32>load<u8>(column + <usize>load<i32>(order + ((<usize>i) << 2)));
-    if (b != skipBin) addRow(hist + <usize>b * BIN_BYTES, gh + ((<usize>i) << 4));
-  }
-}
-
-/**
- * The rows nzRows[nzBegin..nzEnd) of the column whose place in the partition, position[row], is in [begin, end),
- * into `hist`.
- */
-export function accumulateSparse(
-  column: usize,
-  nzRows: usize,
-  nzBegin: i32,
-  nzEnd: i32,
-  position: usize,
-  gh: usize,
-  begin: i32,
-  end: i32,
-  hist: usize,
-): void {
-  for (let k = nzBegin; k < nzEnd; k++) {
-    const r = <usize>load<i32>(nzRows + ((<usize>k) << 2));
-    const p = load<i32>(position + (r << 2));
-    if (p >= begin && p < end) {
-      addRow(hist + <usize>load<u8>(column + r) * BIN_BYTES, gh + ((<usize>p) << 4));
+    const r = <usize>load<i32>(order + ((<usize>i) << 2));
+    const k = gh + ((<usize>i) << 4);
+    const last = load<i32>(rowStart + (r << 2), 4);
+    for (let e = load<i32>(rowStart + (r << 2)); e < last; e++) {
+      addRow(hist + <usize>load<u32>(entries + ((<usize>e) << 2)) * BIN_BYTES, k);
     }
   }
 }

@@ -1,10 +1,8 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   HIST_STRIDE,
   SPLIT_STRIDE,
   buildFeatureHistogram,
-  buildSparseFeatureHistogram,
   findFeatureSplit,
   leafGain,
   leafValue,
@@ -177,33 +175,10 @@ describe('buildFeatureHistogram', () => {
   );
   const order = memory.copyOf(Int32Array.from({ length: rows }, (_, i) => (i * 379) % rows));
   const scratch = memory.alloc(Float64Array, 6 * HIST_STRIDE);
-  const totals = (begin: number, end: number) => {
-    let g = 0;
-    let h = 0;
-    for (let i = begin; i < end; i++) {
-      g += gh[2 * i]!;
-      h += gh[2 * i + 1]!;
-    }
-    return [g, h, end - begin] as const;
-  };
-  const build = (begin: number, end: number, skipBin: number) => {
+  const build = (begin: number, end: number) => {
     // The histogram sits at an offset inside a larger one, as a leaf's features do.
     const hist = memory.alloc(Float64Array, 8 * HIST_STRIDE);
-    buildFeatureHistogram(
-      kernel,
-      bins,
-      0,
-      order,
-      gh,
-      begin,
-      end,
-      hist,
-      2 * HIST_STRIDE,
-      skipBin,
-      6,
-      ...totals(begin, end),
-      scratch,
-    );
+    buildFeatureHistogram(kernel, bins, 0, order, gh, begin, end, hist, 2 * HIST_STRIDE, 6, scratch);
     return Array.from(hist.subarray(2 * HIST_STRIDE));
   };
 
@@ -248,7 +223,7 @@ describe('buildFeatureHistogram', () => {
       [3, 999],
       [100, 200],
     ] as const) {
-      expect(build(begin, end, -1)).toEqual(reference(begin, end));
+      expect(build(begin, end)).toEqual(reference(begin, end));
     }
   });
 
@@ -260,30 +235,14 @@ describe('buildFeatureHistogram', () => {
     ] as const) {
       const expected = new Float64Array(6 * HIST_STRIDE);
       add(expected, range(begin, end));
-      expect(build(begin, end, -1)).toEqual(Array.from(expected));
-    }
-  });
-
-  it('skipping a bin adds the other rows in partition order and fills the skipped bin from the totals', () => {
-    const direct = build(0, rows, -1);
-    for (let skip = 0; skip < 6; skip++) {
-      const skipped = build(0, rows, skip);
-      const expected = new Float64Array(6 * HIST_STRIDE);
-      add(
-        expected,
-        range(0, rows).filter((i) => bins[order[i]!] !== skip),
-      );
-      skipped.forEach((v, j) => {
-        if (Math.floor(j / HIST_STRIDE) === skip) expect(v).toBeCloseTo(direct[j]!, 10);
-        else expect(v).toBe(expected[j]);
-      });
+      expect(build(begin, end)).toEqual(Array.from(expected));
     }
   });
 
   it('parent minus one child equals the other child built directly (subtraction trick)', () => {
-    const parent = memory.copyOf(Float64Array.from(build(0, rows, -1)));
-    const small = memory.copyOf(Float64Array.from(build(0, 300, -1)));
-    const large = build(300, rows, -1);
+    const parent = memory.copyOf(Float64Array.from(build(0, rows)));
+    const small = memory.copyOf(Float64Array.from(build(0, 300)));
+    const large = build(300, rows);
     const expected = Array.from(parent, (v, j) => v - small[j]!);
     kernel.subtractFrom(parent.byteOffset, small.byteOffset, parent.length);
     expect(Array.from(parent)).toEqual(expected);
@@ -299,99 +258,5 @@ describe('buildFeatureHistogram', () => {
       kernel.addInto(target.byteOffset, source.byteOffset, n);
       expect(Array.from(target)).toEqual(expected);
     }
-  });
-});
-
-describe('buildSparseFeatureHistogram', () => {
-  it('gives, from the rows outside the skipped bin, the very histogram the leaf walk gives', () => {
-    const memory = new KernelMemory();
-    const kernel = histogramKernel(memory.memory);
-    const leafCase = fc
-      .record({
-        rows: fc.integer({ min: 1, max: 400 }),
-        binCount: fc.integer({ min: 2, max: 9 }),
-        seed: fc.integer(),
-        dominance: fc.double({ min: 0, max: 1, noNaN: true }),
-        inLeaf: fc.double({ min: 0, max: 1, noNaN: true }),
-        before: fc.nat(30),
-      })
-      .map(({ rows, binCount, seed, dominance, inLeaf, before }) => {
-        let state = seed | 0;
-        const next = () => ((state = (Math.imul(state, 1103515245) + 12345) | 0) >>> 0) / 2 ** 32;
-        const skipBin = Math.floor(next() * binCount);
-        const bins = Uint8Array.from({ length: rows }, () =>
-          next() < dominance ? skipBin : Math.floor(next() * binCount),
-        );
-        // The leaf: some rows, ascending, at [before, before + leaf) of the partition; other rows around it.
-        const leafRows = Array.from({ length: rows }, (_, r) => r).filter(() => next() < inLeaf);
-        const others = Array.from({ length: rows }, (_, r) => r).filter((r) => !leafRows.includes(r));
-        const order = Int32Array.from([...others.slice(0, before), ...leafRows, ...others.slice(before)]);
-        const begin = Math.min(before, others.length);
-        const end = begin + leafRows.length;
-        const position = new Int32Array(rows).fill(-1);
-        order.forEach((r, i) => (position[r] = i));
-        const orderedGh = Float64Array.from({ length: 2 * rows }, (_, i) =>
-          i % 2 ? 0.05 + next() : next() - 0.5,
-        );
-        return { rows, binCount, skipBin, bins, order, begin, end, position, orderedGh };
-      });
-    fc.assert(
-      fc.property(leafCase, (leaf) => {
-        const { rows, binCount, skipBin, begin, end } = leaf;
-        const [bins, order, position, orderedGh] = [leaf.bins, leaf.order, leaf.position, leaf.orderedGh].map(
-          (array) => memory.copyOf(array),
-        ) as [Uint8Array, Int32Array, Int32Array, Float64Array];
-        let g = 0;
-        let h = 0;
-        for (let i = begin; i < end; i++) {
-          g += orderedGh[2 * i]!;
-          h += orderedGh[2 * i + 1]!;
-        }
-        const walked = memory.alloc(Float64Array, binCount * HIST_STRIDE);
-        const scratch = memory.alloc(Float64Array, binCount * HIST_STRIDE);
-        buildFeatureHistogram(
-          kernel,
-          bins,
-          0,
-          order,
-          orderedGh,
-          begin,
-          end,
-          walked,
-          0,
-          skipBin,
-          binCount,
-          g,
-          h,
-          end - begin,
-          scratch,
-        );
-        const nzRows = memory.copyOf(
-          Int32Array.from({ length: rows }, (_, r) => r).filter((r) => bins[r] !== skipBin),
-        );
-        const sparse = memory.alloc(Float64Array, binCount * HIST_STRIDE);
-        buildSparseFeatureHistogram(
-          kernel,
-          bins,
-          0,
-          nzRows,
-          0,
-          nzRows.length,
-          position,
-          orderedGh,
-          begin,
-          end,
-          sparse,
-          0,
-          skipBin,
-          binCount,
-          g,
-          h,
-          end - begin,
-        );
-        expect(Array.from(sparse)).toEqual(Array.from(walked));
-      }),
-      { numRuns: 300 },
-    );
   });
 });
