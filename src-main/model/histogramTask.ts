@@ -71,8 +71,6 @@ export interface SharedBuffers {
   rowLists: RowLists;
   /** The partition: rows grouped by leaf, each leaf a contiguous range. */
   order: Int32Array;
-  /** Where each row is in `order`; −1 for rows the tree does not learn from. */
-  position: Int32Array;
   /** Gradient and hessian of order[i] at 2i and 2i + 1. */
   orderedGh: Float64Array;
   /** `slots` leaf histograms of totalBins × HIST_STRIDE values. */
@@ -124,7 +122,6 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number, threads:
     skipBin,
     rowLists: buildRowLists(memory, bins, rows, skipBin, histOffsets),
     order: shared(Int32Array, rows),
-    position: shared(Int32Array, rows),
     orderedGh: shared(Float64Array, 2 * rows),
     hist: shared(Float64Array, slots * totalBins * HIST_STRIDE),
     splits: shared(Float64Array, 2 * features * SPLIT_STRIDE),

@@ -1,3 +1,4 @@
+import type { LeafTotals } from './histogramTask.ts';
 import type { HistogramKernel, KernelMemory } from './kernelMemory.ts';
 import { HIST_STRIDE, fillSkippedBin } from './splitKernel.ts';
 
@@ -76,7 +77,7 @@ export function buildRowListHistograms(
   base: number,
   histOffsets: Int32Array,
   valueBins: Int32Array,
-  totals: { g: number; h: number; c: number },
+  totals: LeafTotals,
 ): void {
   const { features, skipBins } = lists;
   // Every listed feature is built, active in this tree or not: the walk adds into all of them.

@@ -67,10 +67,8 @@ export class TreeGrower {
    * with the features active[0..activeCount).
    */
   async grow(rowCount: number, activeCount: number): Promise<GrownTree> {
-    const { orderedGh, order, position } = this.engine.shared;
+    const { orderedGh } = this.engine.shared;
     const p = this.params;
-    position.fill(-1);
-    for (let i = 0; i < rowCount; i++) position[order[i]!] = i;
     const freeSlots = Array.from({ length: p.numLeaves }, (_, i) => p.numLeaves - 1 - i);
     const nodes = new NodeList();
     let g = 0;
@@ -222,7 +220,7 @@ export class TreeGrower {
 
   /** Stable in-place partition of the leaf's rows (and their gradients): left child first. Returns the boundary. */
   private partition(leaf: OpenLeaf, split: SplitChoice): number {
-    const { order, orderedGh, position } = this.engine.shared;
+    const { order, orderedGh } = this.engine.shared;
     const { bins, rows } = this.data;
     const { spillOrder, spillGh } = this;
     const columnStart = split.feature * rows;
@@ -236,7 +234,6 @@ export class TreeGrower {
       const b = bins[columnStart + r]!;
       if (b === missingBin ? missingLeft : b <= threshold) {
         order[l] = r;
-        position[r] = l;
         orderedGh[2 * l] = orderedGh[2 * i]!;
         orderedGh[2 * l + 1] = orderedGh[2 * i + 1]!;
         l++;
@@ -248,7 +245,6 @@ export class TreeGrower {
       }
     }
     order.set(spillOrder.subarray(0, spilled), l);
-    for (let k = 0; k < spilled; k++) position[spillOrder[k]!] = l + k;
     orderedGh.set(spillGh.subarray(0, 2 * spilled), 2 * l);
     return l;
   }
