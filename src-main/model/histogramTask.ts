@@ -1,10 +1,17 @@
-import { MAX_VALUE_BINS } from './binning.ts';
+import {
+  BLOCK_SCRATCH_VALUES,
+  ROW_BLOCK,
+  buildDenseRowBlock,
+  buildDenseRows,
+  type DenseRows,
+} from './denseRows.ts';
 import { histogramKernel, type KernelMemory } from './kernelMemory.ts';
 import { buildRowListHistograms, buildRowLists, type RowLists } from './rowLists.ts';
 import {
   HIST_STRIDE,
   SPLIT_STRIDE,
   buildFeatureHistogram,
+  fillSkippedBin,
   findFeatureSplit,
   type SplitRules,
 } from './splitKernel.ts';
@@ -13,8 +20,9 @@ import {
  * The memory the main thread and the histogram workers share, and the one task they run on it: for the smaller
  * child of a split (or the root), build its histogram feature by feature, derive the larger child's from the
  * parent's by subtraction (in place: the larger child inherits the parent's slot), and find each feature's best
- * split for both. Workers claim work through an atomic counter: first the features kept as row lists (all in one
- * walk, see rowLists.ts), then the other features in chunks. Each feature is handled whole by one thread, so
+ * split for both. Workers claim work through an atomic counter: first the walk that builds the features kept as
+ * row lists (rowLists.ts), then the other features in chunks of columns, or for a small leaf in blocks read row
+ * by row (denseRows.ts), then the splits of the row-list features in chunks, so that both threads share them. Each feature is handled whole by one thread, so
  * results do not depend on how the work was shared. Every buffer is in the kernel memory of the
  * bin matrix, where the WebAssembly histogram kernel reads and writes it.
  */
@@ -33,7 +41,9 @@ const PARENT_SLOT = 9;
 const FIND_SMALL = 10;
 const FIND_LARGE = 11;
 const LISTED_COUNT = 12;
-const CONTROL_INTS = 13;
+/** Set once the job's row-list walk is done. */
+const WALKED = 13;
+const CONTROL_INTS = 14;
 
 /** Slots of `task`. */
 const SMALL_G = 0;
@@ -51,9 +61,9 @@ const TASK_FLOATS = 10;
 const FEATURES_PER_CHUNK = 4;
 /** Columns where one bin holds at least this share of rows are kept as row lists without it (see rowLists.ts). */
 const SKIP_DOMINANT_SHARE = 0.7;
+/** Leaves with fewer rows than this build their other features in row blocks rather than columns (denseRows.ts). */
+const ROW_BLOCK_BELOW = 4096;
 const ERROR_BYTES = 4096;
-/** Values of one thread's working histogram for buildFeatureHistogram. */
-const SCRATCH_VALUES = (MAX_VALUE_BINS + 1) * HIST_STRIDE;
 
 /** The shareable description of a binned matrix and the buffers built around it; passed as workerData. */
 export interface SharedBuffers {
@@ -69,6 +79,8 @@ export interface SharedBuffers {
   /** Per feature, the dominant bin its row lists leave out, or −1 for a feature built column by column. */
   skipBin: Int32Array;
   rowLists: RowLists;
+  /** The features not in row lists, also stored row by row. */
+  denseRows: DenseRows;
   /** The partition: rows grouped by leaf, each leaf a contiguous range. */
   order: Int32Array;
   /** Gradient and hessian of order[i] at 2i and 2i + 1. */
@@ -82,11 +94,15 @@ export interface SharedBuffers {
   /** The job's active features built column by column, and those kept as row lists. */
   denseActive: Int32Array;
   listedActive: Int32Array;
+  /** Per feature, 1 when it is in `active`. */
+  isActive: Uint8Array;
   control: Int32Array;
   task: Float64Array;
   error: Uint8Array;
-  /** One working histogram per thread that runs chunks: SCRATCH_VALUES values from thread × SCRATCH_VALUES. */
+  /** Per thread that runs chunks, BLOCK_SCRATCH_VALUES values of working histograms from thread × BLOCK_SCRATCH_VALUES. */
   scratch: Float64Array;
+  /** Per thread, the 2 × ROW_BLOCK histogram addresses of buildDenseRowBlock. */
+  blockTargets: Uint32Array;
 }
 
 export interface BinLayout {
@@ -121,6 +137,7 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number, threads:
     histOffsets: memory.copyOf(histOffsets),
     skipBin,
     rowLists: buildRowLists(memory, bins, rows, skipBin, histOffsets),
+    denseRows: buildDenseRows(memory, bins, rows, skipBin),
     order: shared(Int32Array, rows),
     orderedGh: shared(Float64Array, 2 * rows),
     hist: shared(Float64Array, slots * totalBins * HIST_STRIDE),
@@ -128,10 +145,12 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number, threads:
     active: shared(Int32Array, features),
     denseActive: shared(Int32Array, features),
     listedActive: shared(Int32Array, features),
+    isActive: shared(Uint8Array, features),
     control: shared(Int32Array, CONTROL_INTS),
     task: shared(Float64Array, TASK_FLOATS),
     error: shared(Uint8Array, ERROR_BYTES),
-    scratch: shared(Float64Array, Math.max(1, threads) * SCRATCH_VALUES),
+    scratch: shared(Float64Array, Math.max(1, threads) * BLOCK_SCRATCH_VALUES),
+    blockTargets: shared(Uint32Array, Math.max(1, threads) * 2 * ROW_BLOCK),
   };
 }
 
@@ -158,11 +177,13 @@ export interface HistogramJob {
 
 /** Writes a job into the shared control block; the features must already be in `active`. */
 export function postJob(s: SharedBuffers, job: HistogramJob): void {
-  const { control, task, active, skipBin, denseActive, listedActive } = s;
+  const { control, task, active, skipBin, denseActive, listedActive, isActive } = s;
   let dense = 0;
   let listed = 0;
+  isActive.fill(0);
   for (let a = 0; a < job.activeCount; a++) {
     const f = active[a]!;
+    isActive[f] = 1;
     if (skipBin[f]! < 0) denseActive[dense++] = f;
     else listedActive[listed++] = f;
   }
@@ -184,6 +205,7 @@ export function postJob(s: SharedBuffers, job: HistogramJob): void {
   task[LAMBDA] = job.rules.regLambda;
   task[MIN_CHILD_WEIGHT] = job.rules.minChildWeight;
   task[MIN_DATA] = job.rules.minDataInLeaf;
+  Atomics.store(control, WALKED, 0);
   Atomics.store(control, NEXT_CHUNK, 0);
   Atomics.store(control, DONE, 0);
 }
@@ -196,11 +218,14 @@ export function runChunks(s: SharedBuffers, thread: number): void {
   const { control, task, hist, splits, valueBins, histOffsets, bins, order, orderedGh } = s;
   const { denseActive, listedActive } = s;
   const kernel = histogramKernel(s.memory);
-  const scratch = s.scratch.subarray(thread * SCRATCH_VALUES, (thread + 1) * SCRATCH_VALUES);
+  const { denseRows, isActive, skipBin } = s;
+  const scratch = s.scratch.subarray(thread * BLOCK_SCRATCH_VALUES, (thread + 1) * BLOCK_SCRATCH_VALUES);
+  const targets = s.blockTargets.subarray(thread * 2 * ROW_BLOCK, (thread + 1) * 2 * ROW_BLOCK);
   const denseCount = control[DENSE_COUNT]!;
   const listedCount = control[LISTED_COUNT]!;
   const begin = control[BEGIN]!;
   const end = control[END]!;
+  const inBlocks = end - begin < ROW_BLOCK_BELOW;
   const buildBase = control[BUILD_SLOT]! * s.totalBins * HIST_STRIDE;
   const parentSlot = control[PARENT_SLOT]!;
   const parentBase = parentSlot * s.totalBins * HIST_STRIDE;
@@ -222,7 +247,7 @@ export function runChunks(s: SharedBuffers, thread: number): void {
     const k = valueBins[f]!;
     const smallAt = buildBase + histOffsets[f]! * HIST_STRIDE;
     if (findSmall)
-      findFeatureSplit(hist, smallAt, k, small.g, small.h, small.c, rules, splits, f * SPLIT_STRIDE);
+      findFeatureSplit(kernel, hist, smallAt, k, small.g, small.h, small.c, rules, splits, f * SPLIT_STRIDE);
     if (parentSlot < 0) return;
     const largeAt = parentBase + histOffsets[f]! * HIST_STRIDE;
     kernel.subtractFrom(
@@ -232,6 +257,7 @@ export function runChunks(s: SharedBuffers, thread: number): void {
     );
     if (findLarge) {
       findFeatureSplit(
+        kernel,
         hist,
         largeAt,
         k,
@@ -245,13 +271,40 @@ export function runChunks(s: SharedBuffers, thread: number): void {
     }
   };
 
+  // Work items: the row-list walk, then the other features (row blocks or column chunks), then the row-list
+  // features' splits in chunks, which wait for the walk (taken first, so it is under way by then).
+  const denseItems = inBlocks
+    ? Math.ceil(denseRows.features.length / ROW_BLOCK)
+    : Math.ceil(denseCount / FEATURES_PER_CHUNK);
+  const listedItems = Math.ceil(listedCount / FEATURES_PER_CHUNK);
   for (;;) {
     const item = Atomics.add(control, NEXT_CHUNK, 1);
     if (item === 0) {
-      if (listedCount === 0) continue;
-      buildRowListHistograms(
+      if (listedCount > 0) {
+        buildRowListHistograms(
+          kernel,
+          s.rowLists,
+          order,
+          orderedGh,
+          begin,
+          end,
+          hist,
+          buildBase,
+          histOffsets,
+          valueBins,
+        );
+      }
+      Atomics.store(control, WALKED, 1);
+      Atomics.notify(control, WALKED);
+    } else if (item <= denseItems && inBlocks) {
+      const first = (item - 1) * ROW_BLOCK;
+      const last = Math.min(denseRows.features.length, first + ROW_BLOCK);
+      buildDenseRowBlock(
         kernel,
-        s.rowLists,
+        denseRows,
+        first,
+        last,
+        isActive,
         order,
         orderedGh,
         begin,
@@ -260,21 +313,49 @@ export function runChunks(s: SharedBuffers, thread: number): void {
         buildBase,
         histOffsets,
         valueBins,
-        small,
+        scratch,
+        targets,
       );
-      for (let a = 0; a < listedCount; a++) finish(listedActive[a]!);
-      continue;
-    }
-    const first = (item - 1) * FEATURES_PER_CHUNK;
-    if (first >= denseCount) return;
-    const last = Math.min(denseCount, first + FEATURES_PER_CHUNK);
-    for (let a = first; a < last; a++) {
-      const f = denseActive[a]!;
-      const k = valueBins[f]!;
-      const at = buildBase + histOffsets[f]! * HIST_STRIDE;
-      hist.fill(0, at, at + (k + 1) * HIST_STRIDE);
-      buildFeatureHistogram(kernel, bins, f * s.rows, order, orderedGh, begin, end, hist, at, k + 1, scratch);
-      finish(f);
+      for (let j = first; j < last; j++) {
+        const f = denseRows.features[j]!;
+        if (isActive[f]) finish(f);
+      }
+    } else if (item <= denseItems) {
+      const first = (item - 1) * FEATURES_PER_CHUNK;
+      const last = Math.min(denseCount, first + FEATURES_PER_CHUNK);
+      for (let a = first; a < last; a++) {
+        const f = denseActive[a]!;
+        const k = valueBins[f]!;
+        const at = buildBase + histOffsets[f]! * HIST_STRIDE;
+        hist.fill(0, at, at + (k + 1) * HIST_STRIDE);
+        buildFeatureHistogram(
+          kernel,
+          bins,
+          f * s.rows,
+          order,
+          orderedGh,
+          begin,
+          end,
+          hist,
+          at,
+          k + 1,
+          scratch,
+        );
+        finish(f);
+      }
+    } else if (item <= denseItems + listedItems) {
+      while (Atomics.load(control, WALKED) === 0) Atomics.wait(control, WALKED, 0);
+      const first = (item - 1 - denseItems) * FEATURES_PER_CHUNK;
+      const last = Math.min(listedCount, first + FEATURES_PER_CHUNK);
+      for (let a = first; a < last; a++) {
+        const f = listedActive[a]!;
+        const at = buildBase + histOffsets[f]! * HIST_STRIDE;
+        const width = (valueBins[f]! + 1) * HIST_STRIDE;
+        fillSkippedBin(hist, at, width, skipBin[f]!, small.g, small.h, small.c);
+        finish(f);
+      }
+    } else {
+      return;
     }
   }
 }

@@ -71,8 +71,32 @@ export interface HistogramKernel {
     end: number,
     hist: number,
   ): void;
+  accumulateRowBlock(
+    rows: number,
+    stride: number,
+    count: number,
+    order: number,
+    gh: number,
+    begin: number,
+    quadEnd: number,
+    end: number,
+    even: number,
+    odd: number,
+  ): void;
   addInto(target: number, source: number, count: number): void;
   subtractFrom(target: number, source: number, count: number): void;
+  findSplit(
+    hist: number,
+    k: number,
+    totalG: number,
+    totalH: number,
+    totalC: number,
+    alpha: number,
+    lambda: number,
+    minChildWeight: number,
+    minDataInLeaf: number,
+    out: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

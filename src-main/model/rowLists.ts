@@ -1,6 +1,5 @@
-import type { LeafTotals } from './histogramTask.ts';
 import type { HistogramKernel, KernelMemory } from './kernelMemory.ts';
-import { HIST_STRIDE, fillSkippedBin } from './splitKernel.ts';
+import { HIST_STRIDE } from './splitKernel.ts';
 
 /**
  * Columns where one bin holds most rows (one-hot dummies, history aggregates missing for most clients: more than
@@ -8,7 +7,7 @@ import { HIST_STRIDE, fillSkippedBin } from './splitKernel.ts';
  * round, as each row's list of the histogram bins it falls in outside those dominant bins, one walk over a leaf's
  * rows fills all their histograms at once and touches only what is there: about 66 entries a row instead of
  * 476 columns on the Kaggle-sized matrix, read row by row rather than scattered across columns. The dominant
- * bins are then filled from the leaf's totals. Every bin still receives the leaf's rows in partition order, so
+ * bins are then filled from the leaf's totals, feature by feature (fillSkippedBin). Every bin still receives the leaf's rows in partition order, so
  * the sums are those of a column walk, to the last bit.
  */
 export interface RowLists {
@@ -63,7 +62,7 @@ export function buildRowLists(
 
 /**
  * Builds the histograms of every listed feature over the rows order[begin..end) into the leaf histogram at value
- * offset `base` of `hist`, their dominant bins filled from the leaf's totals.
+ * offset `base` of `hist`, all but their dominant bins, which are left at zero for fillSkippedBin.
  * `valueBins[f]` is feature f's value-bin count (its histogram has one more bin, for missing values).
  */
 export function buildRowListHistograms(
@@ -77,9 +76,8 @@ export function buildRowListHistograms(
   base: number,
   histOffsets: Int32Array,
   valueBins: Int32Array,
-  totals: LeafTotals,
 ): void {
-  const { features, skipBins } = lists;
+  const { features } = lists;
   // Every listed feature is built, active in this tree or not: the walk adds into all of them.
   for (let i = 0; i < features.length; i++) {
     const f = features[i]!;
@@ -95,16 +93,4 @@ export function buildRowListHistograms(
     end,
     hist.byteOffset + base * Float64Array.BYTES_PER_ELEMENT,
   );
-  for (let i = 0; i < features.length; i++) {
-    const f = features[i]!;
-    fillSkippedBin(
-      hist,
-      base + histOffsets[f]! * HIST_STRIDE,
-      (valueBins[f]! + 1) * HIST_STRIDE,
-      skipBins[i]!,
-      totals.g,
-      totals.h,
-      totals.c,
-    );
-  }
 }

@@ -25,13 +25,6 @@ export function thresholdL1(g: number, alpha: number): number {
   return 0;
 }
 
-/** Loss reduction of a leaf against no leaf: T(G)² / (H + λ) (LightGBM's and XGBoost's, without the ½). */
-export function leafGain(g: number, h: number, alpha: number, lambda: number): number {
-  const t = thresholdL1(g, alpha);
-  const denominator = h + lambda;
-  return denominator > 0 ? (t * t) / denominator : 0;
-}
-
 /** Optimal leaf value −T(G) / (H + λ), before the learning rate. */
 export function leafValue(g: number, h: number, alpha: number, lambda: number): number {
   const denominator = h + lambda;
@@ -116,8 +109,10 @@ export function fillSkippedBin(
  * tried when the leaf has some; t = k − 1 with missing going right isolates the missing values. When the leaf
  * has none, they go to the heavier child (by hessian): that is where unseen missing values are most likely to
  * belong. Ties keep the first candidate, so the result does not depend on thread timing.
+ * Run by the WebAssembly kernel (findSplit): `hist` and `out` are in its memory.
  */
 export function findFeatureSplit(
+  kernel: HistogramKernel,
   hist: Float64Array,
   off: number,
   k: number,
@@ -128,47 +123,17 @@ export function findFeatureSplit(
   out: Float64Array,
   o: number,
 ): void {
-  const { regAlpha: alpha, regLambda: lambda, minChildWeight, minDataInLeaf } = rules;
-  const parentGain = leafGain(totalG, totalH, alpha, lambda);
-  const m = off + k * HIST_STRIDE;
-  const missingC = hist[m + 2]!;
-  let bestGain = -Infinity;
-  let bestBin = -1;
-  let bestMissingLeft = 0;
-  let bestG = 0;
-  let bestH = 0;
-  let bestC = 0;
-  for (let missingLeft = 0; missingLeft < (missingC > 0 ? 2 : 1); missingLeft++) {
-    let gl = missingLeft ? hist[m]! : 0;
-    let hl = missingLeft ? hist[m + 1]! : 0;
-    let cl = missingLeft ? missingC : 0;
-    const lastBin = missingLeft || missingC === 0 ? k - 2 : k - 1;
-    for (let t = 0; t <= lastBin; t++) {
-      const j = off + t * HIST_STRIDE;
-      const c = hist[j + 2]!;
-      if (c === 0) continue;
-      gl += hist[j]!;
-      hl += hist[j + 1]!;
-      cl += c;
-      if (cl < minDataInLeaf || hl < minChildWeight) continue;
-      const hr = totalH - hl;
-      if (totalC - cl < minDataInLeaf || hr < minChildWeight) break;
-      const gain = leafGain(gl, hl, alpha, lambda) + leafGain(totalG - gl, hr, alpha, lambda) - parentGain;
-      if (gain > bestGain) {
-        bestGain = gain;
-        bestBin = t;
-        bestMissingLeft = missingLeft;
-        bestG = gl;
-        bestH = hl;
-        bestC = cl;
-      }
-    }
-  }
-  if (bestBin >= 0 && missingC === 0) bestMissingLeft = bestH >= totalH - bestH ? 1 : 0;
-  out[o] = bestGain;
-  out[o + 1] = bestBin;
-  out[o + 2] = bestMissingLeft;
-  out[o + 3] = bestG;
-  out[o + 4] = bestH;
-  out[o + 5] = bestC;
+  const bytes = Float64Array.BYTES_PER_ELEMENT;
+  kernel.findSplit(
+    hist.byteOffset + off * bytes,
+    k,
+    totalG,
+    totalH,
+    totalC,
+    rules.regAlpha,
+    rules.regLambda,
+    rules.minChildWeight,
+    rules.minDataInLeaf,
+    out.byteOffset + o * bytes,
+  );
 }

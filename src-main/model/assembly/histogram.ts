@@ -1,9 +1,9 @@
 /**
- * The histogram loops of the trainer, in AssemblyScript (a TypeScript dialect compiled to WebAssembly). They are
- * the JavaScript loops they replace, addition for addition, so the trees are the same to the last bit; what
- * WebAssembly adds is no bounds check per access, unboxed doubles and one SIMD addition for a gradient/hessian
- * pair, about three times the speed on the training matrix. Built by `npm run build:kernel` into
- * ../histogramWasm.ts. Every argument is a byte address in the shared memory or a row index.
+ * The histogram loops and the split search of the trainer, in AssemblyScript (a TypeScript dialect compiled to
+ * WebAssembly). They are the JavaScript loops they replace, operation for operation, so the trees are the same to
+ * the last bit; what WebAssembly adds is no bounds check per access, unboxed doubles and one SIMD addition for a
+ * gradient/hessian pair, about three times the speed on the training matrix. Built by `npm run build:kernel`
+ * into ../histogramWasm.ts. Every pointer argument is a byte address in the shared memory.
  *
  * A leaf histogram stores, per bin, [gradient sum, hessian sum, row count] as three f64 (24 bytes); `gh` holds
  * each row's gradient and hessian as two f64 (16 bytes), in the order of the partition.
@@ -75,6 +75,34 @@ export function accumulateRowLists(
   }
 }
 
+/**
+ * Rows order[begin..end) of a block of `count` features stored row by row (row r's bins at rows + r × stride):
+ * one read of a row's bytes feeds all the block's histograms. Feature j's histogram is at the u32 address
+ * even[j]; within [begin, quadEnd), rows at an odd distance from `begin` go to odd[j] instead, as accumulateInTwo
+ * splits a column (odd[j] = even[j] for a feature built in one histogram).
+ */
+export function accumulateRowBlock(
+  rows: usize,
+  stride: i32,
+  count: i32,
+  order: usize,
+  gh: usize,
+  begin: i32,
+  quadEnd: i32,
+  end: i32,
+  even: usize,
+  odd: usize,
+): void {
+  for (let i = begin; i < end; i++) {
+    const row = rows + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>stride;
+    const k = gh + ((<usize>i) << 4);
+    const targets = ((i - begin) & 1) != 0 && i < quadEnd ? odd : even;
+    for (let j = 0; j < count; j++) {
+      addRow(<usize>load<u32>(targets + ((<usize>j) << 2)) + <usize>load<u8>(row + <usize>j) * BIN_BYTES, k);
+    }
+  }
+}
+
 /** target[j] += source[j] for `count` f64. */
 export function addInto(target: usize, source: usize, count: i32): void {
   let j: i32 = 0;
@@ -101,4 +129,79 @@ export function subtractFrom(target: usize, source: usize, count: i32): void {
       target + ((<usize>j) << 3),
       f64.load(target + ((<usize>j) << 3)) - f64.load(source + ((<usize>j) << 3)),
     );
+}
+
+/** splitKernel.ts's thresholdL1, operation for operation. */
+function thresholdL1(g: f64, alpha: f64): f64 {
+  if (g > alpha) return g - alpha;
+  if (g < -alpha) return g + alpha;
+  return 0;
+}
+
+/** Loss reduction of a leaf against no leaf: T(G)² / (H + λ) (LightGBM's and XGBoost's, without the ½). */
+function leafGain(g: f64, h: f64, alpha: f64, lambda: f64): f64 {
+  const t = thresholdL1(g, alpha);
+  const denominator = h + lambda;
+  return denominator > 0 ? (t * t) / denominator : 0;
+}
+
+/**
+ * splitKernel.ts's findFeatureSplit (documented there) on the histogram at `hist` with `k` value bins, the result
+ * as six f64 at `out`.
+ */
+export function findSplit(
+  hist: usize,
+  k: i32,
+  totalG: f64,
+  totalH: f64,
+  totalC: f64,
+  alpha: f64,
+  lambda: f64,
+  minChildWeight: f64,
+  minDataInLeaf: f64,
+  out: usize,
+): void {
+  const parentGain = leafGain(totalG, totalH, alpha, lambda);
+  const m = hist + <usize>k * BIN_BYTES;
+  const missingC = f64.load(m, 16);
+  let bestGain = -Infinity;
+  let bestBin: i32 = -1;
+  let bestMissingLeft: i32 = 0;
+  let bestG: f64 = 0;
+  let bestH: f64 = 0;
+  let bestC: f64 = 0;
+  const passes: i32 = missingC > 0 ? 2 : 1;
+  for (let missingLeft: i32 = 0; missingLeft < passes; missingLeft++) {
+    let gl: f64 = missingLeft ? f64.load(m) : 0;
+    let hl: f64 = missingLeft ? f64.load(m, 8) : 0;
+    let cl: f64 = missingLeft ? missingC : 0;
+    const lastBin = missingLeft || missingC == 0 ? k - 2 : k - 1;
+    for (let t: i32 = 0; t <= lastBin; t++) {
+      const j = hist + <usize>t * BIN_BYTES;
+      const c = f64.load(j, 16);
+      if (c == 0) continue;
+      gl += f64.load(j);
+      hl += f64.load(j, 8);
+      cl += c;
+      if (cl < minDataInLeaf || hl < minChildWeight) continue;
+      const hr = totalH - hl;
+      if (totalC - cl < minDataInLeaf || hr < minChildWeight) break;
+      const gain = leafGain(gl, hl, alpha, lambda) + leafGain(totalG - gl, hr, alpha, lambda) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestBin = t;
+        bestMissingLeft = missingLeft;
+        bestG = gl;
+        bestH = hl;
+        bestC = cl;
+      }
+    }
+  }
+  if (bestBin >= 0 && missingC == 0) bestMissingLeft = bestH >= totalH - bestH ? 1 : 0;
+  f64.store(out, bestGain);
+  f64.store(out, <f64>bestBin, 8);
+  f64.store(out, <f64>bestMissingLeft, 16);
+  f64.store(out, bestG, 24);
+  f64.store(out, bestH, 32);
+  f64.store(out, bestC, 40);
 }

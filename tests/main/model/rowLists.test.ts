@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KernelMemory, histogramKernel } from '../../../src-main/model/kernelMemory.ts';
 import { buildRowListHistograms, buildRowLists } from '../../../src-main/model/rowLists.ts';
-import { HIST_STRIDE } from '../../../src-main/model/splitKernel.ts';
+import { HIST_STRIDE, fillSkippedBin } from '../../../src-main/model/splitKernel.ts';
 
 /** A small column-major matrix where some features are dominated by one bin, and a leaf inside a partition. */
 const leafCase = fc
@@ -103,8 +103,12 @@ describe('row lists', () => {
           base,
           histOffsets,
           valueBins,
-          totals,
         );
+        lists.features.forEach((f, i) => {
+          const at = base + histOffsets[f]! * HIST_STRIDE;
+          const width = (valueBins[f]! + 1) * HIST_STRIDE;
+          fillSkippedBin(hist, at, width, lists.skipBins[i]!, totals.g, totals.h, totals.c);
+        });
 
         skipBin.forEach((skip, f) => {
           const width = (valueBins[f]! + 1) * HIST_STRIDE;

@@ -4,18 +4,20 @@ import {
   SPLIT_STRIDE,
   buildFeatureHistogram,
   findFeatureSplit,
-  leafGain,
   leafValue,
   thresholdL1,
   type SplitRules,
 } from '../../../src-main/model/splitKernel.ts';
 import { KernelMemory, histogramKernel } from '../../../src-main/model/kernelMemory.ts';
 
+const splitMemory = new KernelMemory();
+const splitKernel = histogramKernel(splitMemory.memory);
+
 const loose: SplitRules = { regAlpha: 0, regLambda: 0, minChildWeight: 0, minDataInLeaf: 1 };
 
 /** A histogram from [g, h, count] per bin, the missing-value bin last. */
 function histogram(bins: [number, number, number][]): Float64Array {
-  return Float64Array.from(bins.flat());
+  return splitMemory.copyOf(Float64Array.from(bins.flat()));
 }
 
 function bestSplit(hist: Float64Array, k: number, rules: SplitRules) {
@@ -27,8 +29,8 @@ function bestSplit(hist: Float64Array, k: number, rules: SplitRules) {
     h += hist[b * HIST_STRIDE + 1]!;
     c += hist[b * HIST_STRIDE + 2]!;
   }
-  const out = new Float64Array(SPLIT_STRIDE);
-  findFeatureSplit(hist, 0, k, g, h, c, rules, out, 0);
+  const out = splitMemory.alloc(Float64Array, SPLIT_STRIDE);
+  findFeatureSplit(splitKernel, hist, 0, k, g, h, c, rules, out, 0);
   const [gain, bin, missingLeft, leftG, leftH, leftC] = out;
   return {
     gain: gain!,
@@ -47,13 +49,23 @@ describe('gain and leaf value', () => {
     expect(thresholdL1(0.2, 0.3)).toBe(0);
   });
 
-  it('computes T(G)²/(H+λ) and −T(G)/(H+λ)', () => {
-    // G = 1, H = 0.5, λ = 1: gain 1/1.5, value −1/1.5; with α = 0.5: T = 0.5, gain 0.25/1.5, value −0.5/1.5.
-    expect(leafGain(1, 0.5, 0, 1)).toBeCloseTo(2 / 3, 15);
+  it('values a leaf at −T(G)/(H+λ)', () => {
+    // G = 1, H = 0.5, λ = 1: value −1/1.5; with α = 0.5: T = 0.5, value −0.5/1.5.
     expect(leafValue(1, 0.5, 0, 1)).toBeCloseTo(-2 / 3, 15);
-    expect(leafGain(1, 0.5, 0.5, 1)).toBeCloseTo(1 / 6, 15);
     expect(leafValue(-1, 0.5, 0.5, 1)).toBeCloseTo(1 / 3, 15);
     expect(leafValue(0.4, 0.5, 0.5, 1)).toBeCloseTo(0, 15);
+  });
+
+  it('gains T(G_L)²/(H_L+λ) + T(G_R)²/(H_R+λ) − T(G)²/(H+λ) by a split', () => {
+    // Left G = 1, H = 0.5; right G = −1, H = 0.5; parent G = 0. λ = 1: 2 × 1/1.5 − 0; α = 0.5: 2 × 0.25/1.5.
+    const hist = histogram([
+      [1, 0.5, 1],
+      [-1, 0.5, 1],
+      [0, 0, 0],
+    ]);
+    const rules = { ...loose, regLambda: 1 };
+    expect(bestSplit(hist, 2, rules).gain).toBeCloseTo(4 / 3, 15);
+    expect(bestSplit(hist, 2, { ...rules, regAlpha: 0.5 }).gain).toBeCloseTo(1 / 3, 15);
   });
 });
 
