@@ -85,6 +85,9 @@ export interface SharedBuffers {
   order: Int32Array;
   /** Gradient and hessian of order[i] at 2i and 2i + 1. */
   orderedGh: Float64Array;
+  /** Where the partition puts a leaf's right rows (and their gradients) while it moves the left ones. */
+  spillOrder: Int32Array;
+  spillGh: Float64Array;
   /** `slots` leaf histograms of totalBins × HIST_STRIDE values. */
   hist: Float64Array;
   /** Per feature, the best split for the smaller child (first half) and the larger (second half). */
@@ -140,6 +143,8 @@ export function allocateSharedBuffers(layout: BinLayout, slots: number, threads:
     denseRows: buildDenseRows(memory, bins, rows, skipBin),
     order: shared(Int32Array, rows),
     orderedGh: shared(Float64Array, 2 * rows),
+    spillOrder: shared(Int32Array, rows),
+    spillGh: shared(Float64Array, 2 * rows),
     hist: shared(Float64Array, slots * totalBins * HIST_STRIDE),
     splits: shared(Float64Array, 2 * features * SPLIT_STRIDE),
     active: shared(Int32Array, features),

@@ -83,6 +83,18 @@ export interface HistogramKernel {
     even: number,
     odd: number,
   ): void;
+  partition(
+    column: number,
+    order: number,
+    gh: number,
+    begin: number,
+    end: number,
+    threshold: number,
+    missingBin: number,
+    missingLeft: number,
+    spillOrder: number,
+    spillGh: number,
+  ): number;
   addInto(target: number, source: number, count: number): void;
   subtractFrom(target: number, source: number, count: number): void;
   findSplit(

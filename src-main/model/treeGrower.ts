@@ -1,6 +1,7 @@
 import type { BinnedMatrix } from './binning.ts';
 import type { BoosterParams } from './boosterParams.ts';
 import type { HistogramEngine } from './histogramEngine.ts';
+import { histogramKernel, type HistogramKernel } from './kernelMemory.ts';
 import type { LeafTotals } from './histogramTask.ts';
 import { SPLIT_STRIDE, leafValue, type SplitRules } from './splitKernel.ts';
 import type { Tree } from './treeModel.ts';
@@ -36,9 +37,8 @@ export interface GrownTree {
  * leaf's rows in place, builds the histogram of the smaller child only and gets the larger one by subtraction.
  */
 export class TreeGrower {
-  private readonly spillOrder: Int32Array;
-  private readonly spillGh: Float64Array;
   private readonly rules: SplitRules;
+  private readonly kernel: HistogramKernel;
 
   constructor(
     private readonly engine: HistogramEngine,
@@ -52,8 +52,7 @@ export class TreeGrower {
         `the histogram engine holds ${engine.shared.slots} leaves, num_leaves is ${params.numLeaves}`,
       );
     }
-    this.spillOrder = new Int32Array(data.rows);
-    this.spillGh = new Float64Array(2 * data.rows);
+    this.kernel = histogramKernel(engine.shared.memory);
     this.rules = {
       regAlpha: params.regAlpha,
       regLambda: params.regLambda,
@@ -220,33 +219,20 @@ export class TreeGrower {
 
   /** Stable in-place partition of the leaf's rows (and their gradients): left child first. Returns the boundary. */
   private partition(leaf: OpenLeaf, split: SplitChoice): number {
-    const { order, orderedGh } = this.engine.shared;
-    const { bins, rows } = this.data;
-    const { spillOrder, spillGh } = this;
-    const columnStart = split.feature * rows;
-    const missingBin = this.data.valueBins[split.feature]!;
-    const threshold = split.bin;
-    const missingLeft = split.missingLeft;
-    let l = leaf.begin;
-    let spilled = 0;
-    for (let i = leaf.begin; i < leaf.end; i++) {
-      const r = order[i]!;
-      const b = bins[columnStart + r]!;
-      if (b === missingBin ? missingLeft : b <= threshold) {
-        order[l] = r;
-        orderedGh[2 * l] = orderedGh[2 * i]!;
-        orderedGh[2 * l + 1] = orderedGh[2 * i + 1]!;
-        l++;
-      } else {
-        spillOrder[spilled] = r;
-        spillGh[2 * spilled] = orderedGh[2 * i]!;
-        spillGh[2 * spilled + 1] = orderedGh[2 * i + 1]!;
-        spilled++;
-      }
-    }
-    order.set(spillOrder.subarray(0, spilled), l);
-    orderedGh.set(spillGh.subarray(0, 2 * spilled), 2 * l);
-    return l;
+    const { order, orderedGh, spillOrder, spillGh } = this.engine.shared;
+    const { bins, rows, valueBins } = this.data;
+    return this.kernel.partition(
+      bins.byteOffset + split.feature * rows,
+      order.byteOffset,
+      orderedGh.byteOffset,
+      leaf.begin,
+      leaf.end,
+      split.bin,
+      valueBins[split.feature]!,
+      split.missingLeft ? 1 : 0,
+      spillOrder.byteOffset,
+      spillGh.byteOffset,
+    );
   }
 }
 

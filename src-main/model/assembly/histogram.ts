@@ -103,6 +103,44 @@ export function accumulateRowBlock(
   }
 }
 
+/**
+ * Stable partition of the rows order[begin..end), with their gradient pairs in `gh`, by their bin in `column`: the
+ * rows going left (bin ≤ threshold, or the missing bin when missingLeft is 1) first, the others after them, through
+ * spillOrder and spillGh. Returns where the right rows start.
+ */
+export function partition(
+  column: usize,
+  order: usize,
+  gh: usize,
+  begin: i32,
+  end: i32,
+  threshold: i32,
+  missingBin: i32,
+  missingLeft: i32,
+  spillOrder: usize,
+  spillGh: usize,
+): i32 {
+  let l = begin;
+  let spilled: i32 = 0;
+  for (let i = begin; i < end; i++) {
+    const r = load<i32>(order + ((<usize>i) << 2));
+    const b = <i32>load<u8>(column + <usize>r);
+    const pair = v128.load(gh + ((<usize>i) << 4));
+    if (b == missingBin ? missingLeft != 0 : b <= threshold) {
+      store<i32>(order + ((<usize>l) << 2), r);
+      v128.store(gh + ((<usize>l) << 4), pair);
+      l++;
+    } else {
+      store<i32>(spillOrder + ((<usize>spilled) << 2), r);
+      v128.store(spillGh + ((<usize>spilled) << 4), pair);
+      spilled++;
+    }
+  }
+  memory.copy(order + ((<usize>l) << 2), spillOrder, (<usize>spilled) << 2);
+  memory.copy(gh + ((<usize>l) << 4), spillGh, (<usize>spilled) << 4);
+  return l;
+}
+
 /** target[j] += source[j] for `count` f64. */
 export function addInto(target: usize, source: usize, count: i32): void {
   let j: i32 = 0;
