@@ -149,6 +149,8 @@ export class TreeGrower {
       nodes.split(parent.node, split, threshold, left.node, right.node);
       leaves[chosen] = left;
       leaves.push(right);
+      // The tree is complete: the children's splits would never be used.
+      if (leaves.length === p.numLeaves) break;
       const [small, large] = left.c <= right.c ? [left, right] : [right, left];
       const findSmall = this.canSplit(small);
       const findLarge = this.canSplit(large);
