@@ -88,13 +88,40 @@ export async function trainBooster(
     let bag = trainRows;
 
     const scores = new Float64Array(data.rows).fill(baseMargin);
-    const validScores = validRows ? new Float64Array(validRows.length).fill(baseMargin) : undefined;
-    let bestMargins = validScores?.slice();
+    const validation =
+      validRows && validLabels
+        ? {
+            rows: validRows,
+            labels: validLabels,
+            scores: new Float64Array(validRows.length).fill(baseMargin),
+          }
+        : undefined;
+    let bestMargins = validation?.scores.slice();
     const trees: Tree[] = [];
     const validAuc: number[] = [];
     let bestRounds = 0;
     let bestAuc = -Infinity;
 
+    /** Scores the validation rows with the newest tree; false once early stopping ends the training. */
+    const validate = (v: NonNullable<typeof validation>): boolean => {
+      const tree = trees[trees.length - 1]!;
+      for (let i = 0; i < v.rows.length; i++) {
+        v.scores[i] = v.scores[i]! + tree.value[binnedLeaf(tree, data, v.rows[i]!)]!;
+      }
+      const auc = rocAuc(v.scores, v.labels);
+      validAuc.push(auc);
+      if (auc > bestAuc) {
+        bestAuc = auc;
+        bestRounds = trees.length;
+        bestMargins = v.scores.slice();
+      }
+      options.onRound?.({ round: trees.length, validAuc: auc, bestRounds });
+      return trees.length - bestRounds < params.earlyStoppingRounds;
+    };
+    // The newest tree is validated while the workers build the next tree's root histogram; when early stopping
+    // ends the training there, that next tree is dropped.
+    let unvalidated = false;
+    let going = true;
     for (let round = 0; round < params.numRounds; round++) {
       drawFeatures(prng, featureIds, activeCount, active);
       if (bagging && round % params.subsampleFreq === 0) {
@@ -110,8 +137,11 @@ export async function trainBooster(
         orderedGh[2 * i] = (p - y[r]!) * w;
         orderedGh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
       }
-      const { tree, leafRanges } = await grower.grow(bag.length, activeCount);
-      if (tree.feature.length === 1) break;
+      const { tree, leafRanges } = await grower.grow(bag.length, activeCount, () => {
+        if (unvalidated && validation) going = validate(validation);
+        unvalidated = false;
+      });
+      if (!going || tree.feature.length === 1) break;
       trees.push(tree);
       for (let l = 0; l < leafRanges.length; l += 3) {
         const value = tree.value[leafRanges[l]!]!;
@@ -125,31 +155,21 @@ export async function trainBooster(
           if (!inBag[r]) scores[r] = scores[r]! + tree.value[binnedLeaf(tree, data, r)]!;
         }
       }
-      if (!validRows || !validScores || !validLabels) {
+      if (validation) {
+        unvalidated = true;
+      } else {
         bestRounds = trees.length;
-        options.onRound?.({ round: round + 1, validAuc: undefined, bestRounds });
-        continue;
+        options.onRound?.({ round: trees.length, validAuc: undefined, bestRounds });
       }
-      for (let i = 0; i < validRows.length; i++) {
-        validScores[i] = validScores[i]! + tree.value[binnedLeaf(tree, data, validRows[i]!)]!;
-      }
-      const auc = rocAuc(validScores, validLabels);
-      validAuc.push(auc);
-      if (auc > bestAuc) {
-        bestAuc = auc;
-        bestRounds = trees.length;
-        bestMargins = validScores.slice();
-      }
-      options.onRound?.({ round: round + 1, validAuc: auc, bestRounds });
-      if (trees.length - bestRounds >= params.earlyStoppingRounds) break;
     }
+    if (unvalidated && validation) validate(validation);
     trees.length = bestRounds;
     return {
       model: { featureNames: data.featureNames, baseMargin, trees },
       params,
       bestRounds,
       validAuc,
-      validMargins: validRows ? (bestMargins ?? validScores) : undefined,
+      validMargins: bestMargins,
     };
   } finally {
     if (!options.engine) await engine.close();

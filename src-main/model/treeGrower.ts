@@ -63,9 +63,10 @@ export class TreeGrower {
 
   /**
    * Grows a tree on the rows order[0..rowCount) of the engine's partition, whose gradients are in orderedGh,
-   * with the features active[0..activeCount).
+   * with the features active[0..activeCount). `alongside` runs on this thread while the workers build the root's
+   * histogram (the longest job), or at once when the root is not split.
    */
-  async grow(rowCount: number, activeCount: number): Promise<GrownTree> {
+  async grow(rowCount: number, activeCount: number, alongside?: () => void): Promise<GrownTree> {
     const { orderedGh } = this.engine.shared;
     const p = this.params;
     const freeSlots = Array.from({ length: p.numLeaves }, (_, i) => p.numLeaves - 1 - i);
@@ -88,9 +89,10 @@ export class TreeGrower {
       best: undefined,
     };
     const leaves = [root];
-    if (this.canSplit(root)) {
+    if (!this.canSplit(root)) alongside?.();
+    else {
       root.slot = freeSlots.pop()!;
-      await this.engine.run({
+      const built = this.engine.run({
         begin: 0,
         end: rowCount,
         buildSlot: root.slot,
@@ -102,6 +104,11 @@ export class TreeGrower {
         activeCount,
         rules: this.rules,
       });
+      try {
+        alongside?.();
+      } finally {
+        await built;
+      }
       root.best = this.bestSplit(0, activeCount);
     }
     while (leaves.length < p.numLeaves) {
