@@ -22,9 +22,9 @@ import {
  * parent's by subtraction (in place: the larger child inherits the parent's slot), and find each feature's best
  * split for both. Workers claim work through an atomic counter: first the walk that builds the features kept as
  * row lists (rowLists.ts), then the other features in chunks of columns, or for a small leaf in blocks read row
- * by row (denseRows.ts), then the splits of the row-list features in chunks, so that both threads share them. Each feature is handled whole by one thread, so
- * results do not depend on how the work was shared. Every buffer is in the kernel memory of the
- * bin matrix, where the WebAssembly histogram kernel reads and writes it.
+ * by row (denseRows.ts), then the splits of the row-list features in chunks, so that both threads share them.
+ * Each feature is handled whole by one thread, so results do not depend on how the work was shared. Every buffer
+ * is in the kernel memory of the bin matrix, where the WebAssembly histogram kernel reads and writes it.
  */
 
 /** Slots of `control`. */
@@ -102,7 +102,7 @@ export interface SharedBuffers {
   control: Int32Array;
   task: Float64Array;
   error: Uint8Array;
-  /** Per thread that runs chunks, BLOCK_SCRATCH_VALUES values of working histograms from thread × BLOCK_SCRATCH_VALUES. */
+  /** Working histograms: BLOCK_SCRATCH_VALUES values per thread that runs chunks. */
   scratch: Float64Array;
   /** Per thread, the 2 × ROW_BLOCK histogram addresses of buildDenseRowBlock. */
   blockTargets: Uint32Array;
