@@ -1,6 +1,6 @@
 import { MAX_VALUE_BINS } from './binning.ts';
 import type { HistogramKernel, KernelMemory } from './kernelMemory.ts';
-import { HIST_STRIDE } from './splitKernel.ts';
+import { HIST_STRIDE, type LeafBuild } from './splitKernel.ts';
 
 /**
  * The features built column by column (those not in row lists, see rowLists.ts) cost a small leaf one scattered
@@ -46,9 +46,8 @@ export function buildDenseRows(
 }
 
 /**
- * Builds the histograms of the active features among dense.features[first..last) (at most ROW_BLOCK) over the
- * rows order[begin..end) into the leaf histogram at value offset `base` of `hist`; inactive features are left
- * untouched. `scratch` holds BLOCK_SCRATCH_VALUES values and `targets` 2 × ROW_BLOCK addresses, both the
+ * Builds the leaf's histograms of the active features among dense.features[first..last) (at most ROW_BLOCK);
+ * inactive features are left untouched. `scratch` holds BLOCK_SCRATCH_VALUES values and `targets` 2 × ROW_BLOCK addresses, both the
  * calling thread's own.
  */
 export function buildDenseRowBlock(
@@ -57,17 +56,11 @@ export function buildDenseRowBlock(
   first: number,
   last: number,
   isActive: Uint8Array,
-  order: Int32Array,
-  orderedGh: Float64Array,
-  begin: number,
-  end: number,
-  hist: Float64Array,
-  base: number,
-  histOffsets: Int32Array,
-  valueBins: Int32Array,
+  leaf: LeafBuild,
   scratch: Float64Array,
   targets: Uint32Array,
 ): void {
+  const { order, orderedGh, begin, end, hist, base, histOffsets, valueBins } = leaf;
   const bytes = Float64Array.BYTES_PER_ELEMENT;
   const count = last - first;
   const even = targets.subarray(0, ROW_BLOCK);

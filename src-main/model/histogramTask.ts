@@ -13,6 +13,7 @@ import {
   buildFeatureHistogram,
   fillSkippedBin,
   findFeatureSplit,
+  type LeafBuild,
   type SplitRules,
 } from './splitKernel.ts';
 
@@ -244,6 +245,7 @@ export function runChunks(s: SharedBuffers, thread: number): void {
     minChildWeight: task[MIN_CHILD_WEIGHT]!,
     minDataInLeaf: task[MIN_DATA]!,
   };
+  const leaf: LeafBuild = { order, orderedGh, begin, end, hist, base: buildBase, histOffsets, valueBins };
   const largeOut = s.features * SPLIT_STRIDE;
   const bytes = Float64Array.BYTES_PER_ELEMENT;
 
@@ -285,42 +287,13 @@ export function runChunks(s: SharedBuffers, thread: number): void {
   for (;;) {
     const item = Atomics.add(control, NEXT_CHUNK, 1);
     if (item === 0) {
-      if (listedCount > 0) {
-        buildRowListHistograms(
-          kernel,
-          s.rowLists,
-          order,
-          orderedGh,
-          begin,
-          end,
-          hist,
-          buildBase,
-          histOffsets,
-          valueBins,
-        );
-      }
+      if (listedCount > 0) buildRowListHistograms(kernel, s.rowLists, leaf);
       Atomics.store(control, WALKED, 1);
       Atomics.notify(control, WALKED);
     } else if (item <= denseItems && inBlocks) {
       const first = (item - 1) * ROW_BLOCK;
       const last = Math.min(denseRows.features.length, first + ROW_BLOCK);
-      buildDenseRowBlock(
-        kernel,
-        denseRows,
-        first,
-        last,
-        isActive,
-        order,
-        orderedGh,
-        begin,
-        end,
-        hist,
-        buildBase,
-        histOffsets,
-        valueBins,
-        scratch,
-        targets,
-      );
+      buildDenseRowBlock(kernel, denseRows, first, last, isActive, leaf, scratch, targets);
       for (let j = first; j < last; j++) {
         const f = denseRows.features[j]!;
         if (isActive[f]) finish(f);

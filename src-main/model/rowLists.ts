@@ -1,5 +1,5 @@
 import type { HistogramKernel, KernelMemory } from './kernelMemory.ts';
-import { HIST_STRIDE } from './splitKernel.ts';
+import { HIST_STRIDE, type LeafBuild } from './splitKernel.ts';
 
 /**
  * Columns where one bin holds most rows (one-hot dummies, history aggregates missing for most clients: more than
@@ -61,22 +61,11 @@ export function buildRowLists(
 }
 
 /**
- * Builds the histograms of every listed feature over the rows order[begin..end) into the leaf histogram at value
- * offset `base` of `hist`, all but their dominant bins, which are left at zero for fillSkippedBin.
- * `valueBins[f]` is feature f's value-bin count (its histogram has one more bin, for missing values).
+ * Builds the leaf's histograms of every listed feature, all but their dominant bins, which are left at zero for
+ * fillSkippedBin.
  */
-export function buildRowListHistograms(
-  kernel: HistogramKernel,
-  lists: RowLists,
-  order: Int32Array,
-  orderedGh: Float64Array,
-  begin: number,
-  end: number,
-  hist: Float64Array,
-  base: number,
-  histOffsets: Int32Array,
-  valueBins: Int32Array,
-): void {
+export function buildRowListHistograms(kernel: HistogramKernel, lists: RowLists, leaf: LeafBuild): void {
+  const { order, orderedGh, begin, end, hist, base, histOffsets, valueBins } = leaf;
   const { features } = lists;
   // Every listed feature is built, active in this tree or not: the walk adds into all of them.
   for (let i = 0; i < features.length; i++) {

@@ -11,6 +11,22 @@ export const HIST_STRIDE = 3;
 /** A split candidate: [gain, threshold bin, missing goes left (0/1), left gradient, left hessian, left count]. */
 export const SPLIT_STRIDE = 6;
 
+/**
+ * A leaf whose histogram is being built: its rows order[begin..end), their gradients in orderedGh (same order), and
+ * where the histogram goes: from value offset `base` of `hist`, feature f's valueBins[f] + 1 bins (the last for
+ * missing values) at bin histOffsets[f].
+ */
+export interface LeafBuild {
+  order: Int32Array;
+  orderedGh: Float64Array;
+  begin: number;
+  end: number;
+  hist: Float64Array;
+  base: number;
+  histOffsets: Int32Array;
+  valueBins: Int32Array;
+}
+
 export interface SplitRules {
   regAlpha: number;
   regLambda: number;

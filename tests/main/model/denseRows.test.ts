@@ -8,6 +8,7 @@ import {
 } from '../../../src-main/model/denseRows.ts';
 import { KernelMemory, histogramKernel } from '../../../src-main/model/kernelMemory.ts';
 import { HIST_STRIDE, buildFeatureHistogram } from '../../../src-main/model/splitKernel.ts';
+import { histOffsetsOf, leafInPartition, uniformStream } from './support/leafInPartition.ts';
 
 /**
  * A column-major matrix of up to two blocks of features, some kept as row lists (skipped here), some inactive,
@@ -26,8 +27,7 @@ const leafCase = fc
     before: fc.nat(30),
   })
   .map(({ rows, valueBins, seed, inLeaf, before }) => {
-    let state = seed | 0;
-    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) | 0) >>> 0) / 2 ** 32;
+    const next = uniformStream(seed);
     const features = valueBins.length;
     const skipBin = Int32Array.from(valueBins, () => (next() < 0.2 ? 0 : -1));
     const isActive = Uint8Array.from(valueBins, () => (next() < 0.8 ? 1 : 0));
@@ -35,27 +35,14 @@ const leafCase = fc
     valueBins.forEach((k, f) => {
       for (let r = 0; r < rows; r++) bins[f * rows + r] = Math.floor(next() * (k + 1));
     });
-    const histOffsets = new Int32Array(features + 1);
-    valueBins.forEach((k, f) => (histOffsets[f + 1] = histOffsets[f]! + k + 1));
-    const leafRows = Array.from({ length: rows }, (_, r) => r).filter(() => next() < inLeaf);
-    const inside = new Set(leafRows);
-    const others = Array.from({ length: rows }, (_, r) => r).filter((r) => !inside.has(r));
-    const order = Int32Array.from([...others.slice(0, before), ...leafRows, ...others.slice(before)]);
-    const begin = Math.min(before, others.length);
-    const orderedGh = Float64Array.from({ length: 2 * rows }, (_, i) =>
-      i % 2 ? 0.05 + next() : next() - 0.5,
-    );
     return {
       rows,
       valueBins: Int32Array.from(valueBins),
       skipBin,
       isActive,
       bins,
-      histOffsets,
-      order,
-      begin,
-      end: begin + leafRows.length,
-      orderedGh,
+      histOffsets: histOffsetsOf(valueBins),
+      ...leafInPartition(rows, next, inLeaf, before),
     };
   });
 
@@ -94,14 +81,7 @@ describe('dense rows', () => {
             first,
             last,
             isActive,
-            order,
-            orderedGh,
-            begin,
-            end,
-            hist,
-            base,
-            histOffsets,
-            valueBins,
+            { order, orderedGh, begin, end, hist, base, histOffsets, valueBins },
             scratch,
             targets,
           );

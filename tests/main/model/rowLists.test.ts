@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KernelMemory, histogramKernel } from '../../../src-main/model/kernelMemory.ts';
 import { buildRowListHistograms, buildRowLists } from '../../../src-main/model/rowLists.ts';
 import { HIST_STRIDE, fillSkippedBin } from '../../../src-main/model/splitKernel.ts';
+import { histOffsetsOf, leafInPartition, uniformStream } from './support/leafInPartition.ts';
 
 /** A small column-major matrix where some features are dominated by one bin, and a leaf inside a partition. */
 const leafCase = fc
@@ -16,8 +17,7 @@ const leafCase = fc
     before: fc.nat(30),
   })
   .map(({ rows, valueBins, listed, seed, dominance, inLeaf, before }) => {
-    let state = seed | 0;
-    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) | 0) >>> 0) / 2 ** 32;
+    const next = uniformStream(seed);
     const features = valueBins.length;
     // Each feature's histogram has its value bins and the missing-value bin.
     const skipBin = Int32Array.from(valueBins, (k, f) => (listed[f] ? Math.floor(next() * (k + 1)) : -1));
@@ -28,26 +28,13 @@ const leafCase = fc
         bins[f * rows + r] = dominant ? skipBin[f]! : Math.floor(next() * (k + 1));
       }
     });
-    const histOffsets = new Int32Array(features + 1);
-    valueBins.forEach((k, f) => (histOffsets[f + 1] = histOffsets[f]! + k + 1));
-    // The leaf: some rows, ascending, at [begin, end) of the partition; the other rows around it.
-    const leafRows = Array.from({ length: rows }, (_, r) => r).filter(() => next() < inLeaf);
-    const others = Array.from({ length: rows }, (_, r) => r).filter((r) => !leafRows.includes(r));
-    const order = Int32Array.from([...others.slice(0, before), ...leafRows, ...others.slice(before)]);
-    const begin = Math.min(before, others.length);
-    const orderedGh = Float64Array.from({ length: 2 * rows }, (_, i) =>
-      i % 2 ? 0.05 + next() : next() - 0.5,
-    );
     return {
       rows,
       valueBins: Int32Array.from(valueBins),
       skipBin,
       bins,
-      histOffsets,
-      order,
-      begin,
-      end: begin + leafRows.length,
-      orderedGh,
+      histOffsets: histOffsetsOf(valueBins),
+      ...leafInPartition(rows, next, inLeaf, before),
     };
   });
 
@@ -92,9 +79,7 @@ describe('row lists', () => {
         }
         const base = totalBins * HIST_STRIDE;
         const totals = { g, h, c: end - begin };
-        buildRowListHistograms(
-          kernel,
-          lists,
+        buildRowListHistograms(kernel, lists, {
           order,
           orderedGh,
           begin,
@@ -103,7 +88,7 @@ describe('row lists', () => {
           base,
           histOffsets,
           valueBins,
-        );
+        });
         lists.features.forEach((f, i) => {
           const at = base + histOffsets[f]! * HIST_STRIDE;
           const width = (valueBins[f]! + 1) * HIST_STRIDE;
