@@ -90,6 +90,13 @@ const mix: [weight: number, method: string, input: () => Record<string, unknown>
 const server = await startServeChild(dbPath, args.model);
 const { url } = server;
 console.log(`Server at ${url}; ${args.connections} connections for ${args.duration} s ...`);
+// Writes are recorded in a manager's name: the desk is named once, as a manager does at the start of a session.
+const named = await fetch(`${url}/api/setDesk`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ manager: { name: 'Load Test', branch: null } }),
+});
+if (!named.ok) throw new Error(`setDesk answered ${named.status}: ${await named.text()}`);
 
 const statuses = new Map<string, number>();
 const totalWeight = mix.reduce((sum, [weight]) => sum + weight, 0);

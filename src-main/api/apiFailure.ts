@@ -30,3 +30,5 @@ export const outOfRange = (message: string, details?: unknown) =>
 export const conflict = (message: string, details?: unknown) => new ApiFailure('conflict', message, details);
 export const modelUnavailable = (message: string, details?: unknown) =>
   new ApiFailure('model_unavailable', message, details);
+export const forbidden = (message: string, details?: unknown) =>
+  new ApiFailure('forbidden', message, details);

@@ -92,6 +92,8 @@ export const apiErrorCodeSchema = z.enum([
   'model_unavailable',
   /** The request contradicts the stored state (a decision on a past client, a stale model version). */
   'conflict',
+  /** The caller may not do this: no manager is named at the desk, or a signed-in manager tries to change it. */
+  'forbidden',
   /** Anything else; the details stay in the server's log. */
   'internal',
 ]);
@@ -556,8 +558,6 @@ export const recordDecisionInput = z.strictObject({
   /** The client's point of view, in their words. */
   clientComment: z.string().trim().max(4000).optional(),
   humanReviewRequested: z.boolean().default(false),
-  /** Who decides; default: the user running Scoring Desk. */
-  manager: z.string().trim().min(1).max(200).optional(),
   /** The model version the manager saw: refused with 'conflict' if another model is loaded now. */
   modelVersion: z.string().max(200).optional(),
 });
@@ -586,7 +586,7 @@ export const listDecisionsInput = z.strictObject({
   ...pageInput,
 });
 
-export const auditActionSchema = z.enum(['view', 'print', 'decision', 'print_pdf', 'export']);
+export const auditActionSchema = z.enum(['view', 'print', 'decision', 'print_pdf', 'export', 'desk']);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
 export const auditEntrySchema = z.object({
@@ -637,6 +637,36 @@ export const exportAuditLogOutput = z.object({
   content: z.string(),
   chain: chainCheckSchema,
 });
+
+/** A person's name or a branch as a manager types it: letters, digits, spaces and the punctuation names use. */
+const personText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\p{L}\p{M}\p{N} .,'’()-]+$/u, "letters, digits, spaces and . , ' ’ ( ) - only");
+
+/** The manager who acts: the audit log's actor and the decision's author. */
+export const managerSchema = z.strictObject({ name: personText, branch: personText.nullable() });
+export type Manager = z.infer<typeof managerSchema>;
+
+/**
+ * Who calls, as the transport established it: the desk (the desktop app, or the local server), where the manager
+ * says who they are with setDesk; or a signed-in manager (a personal token), whose identity the desk cannot change.
+ */
+export interface Caller {
+  readonly via: 'desk' | 'token';
+  readonly manager: Manager | null;
+}
+
+export const deskOutput = z.object({
+  /** 'token': the manager is the one whose token signed the request, and setDesk is refused. */
+  mode: z.enum(['desk', 'token']),
+  /** Who is recorded as acting; null until a manager is named. */
+  manager: managerSchema.nullable(),
+});
+
+export const setDeskInput = z.strictObject({ manager: managerSchema.nullable() });
 
 /** Who the client deals with, printed on the explanation sheet: data/lender/lender.json, or the file configured. */
 export const lenderSchema = z.strictObject({
@@ -762,6 +792,18 @@ export const contract = {
     readonly: false,
     summary: 'The audit log with its chain, as JSON lines or CSV',
   },
+  getDesk: {
+    input: empty,
+    output: deskOutput,
+    readonly: true,
+    summary: 'Who is recorded as acting at this desk',
+  },
+  setDesk: {
+    input: setDeskInput,
+    output: deskOutput,
+    readonly: false,
+    summary: 'Name the manager acting at this desk (null: nobody); logged',
+  },
 } as const satisfies Record<ApiMethodName, MethodSpec>;
 
 export type Contract = typeof contract;
@@ -774,8 +816,13 @@ export type ApiInput<M extends ApiMethod> = z.input<Contract[M]['input']>;
 export type ApiParsedInput<M extends ApiMethod> = z.output<Contract[M]['input']>;
 export type ApiOutput<M extends ApiMethod> = z.output<Contract[M]['output']>;
 
-/** The API as the services implement it: parsed input in, output out (errors thrown as ApiFailure). */
+/** The API as a transport calls it for one caller: parsed input in, output out (errors thrown as ApiFailure). */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };
+
+/** The API as the services implement it: the caller beside the input, for the methods that record who acts. */
+export type CallerHandlers = {
+  [M in ApiMethod]: (input: ApiParsedInput<M>, caller: Caller) => Promise<ApiOutput<M>>;
+};
 
 /** The API as a client sees it through a transport: raw input in, a result envelope out, never a throw. */
 export type ApiClient = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResult<ApiOutput<M>>> };

@@ -18,6 +18,8 @@ export const apiMethodNames = [
   'logEvent',
   'verifyAuditChain',
   'exportAuditLog',
+  'getDesk',
+  'setDesk',
 ] as const;
 
 export type ApiMethodName = (typeof apiMethodNames)[number];

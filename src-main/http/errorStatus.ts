@@ -7,6 +7,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   out_of_range: 422,
   model_unavailable: 503,
   conflict: 409,
+  forbidden: 403,
   internal: 500,
 };
 

@@ -1,8 +1,8 @@
-import type { ApiHandlers, AuditEntry } from '../api/contract.ts';
+import type { AuditEntry, Caller, CallerHandlers } from '../api/contract.ts';
 import { csvText } from '../data/demo/csvWriter.ts';
 import { canonicalJson } from './auditLog.ts';
 import { notFound } from '../api/apiFailure.ts';
-import { requireRow, type ServiceContext } from './context.ts';
+import { requireManager, requireRow, type ServiceContext } from './context.ts';
 
 /**
  * Views and prints into the audit log, the chain check, and the export for compliance (JSON lines or CSV, every
@@ -39,17 +39,20 @@ function csvLine(entry: AuditEntry): string {
 
 export function createAuditService(
   context: ServiceContext,
-): Pick<ApiHandlers, 'logEvent' | 'verifyAuditChain' | 'exportAuditLog'> {
+): Pick<CallerHandlers, 'logEvent' | 'verifyAuditChain' | 'exportAuditLog'> {
   const { audit } = context;
   return {
-    async logEvent({ clientId, kind, lang, view }) {
+    async logEvent({ clientId, kind, lang, view }, caller) {
+      const manager = requireManager(caller, kind === 'print' ? 'a print' : 'a view');
       const row = requireRow(context, clientId);
       const probability = context.index.probability[row]!;
       const entry = audit.append({
-        actor: context.actor,
+        actor: manager.name,
         action: kind,
         clientId,
         details: {
+          branch: manager.branch,
+          via: caller.via,
           lang,
           view: view ?? null,
           // What the sheet or screen showed, so that the printed trace id leads back to it.
@@ -65,7 +68,8 @@ export function createAuditService(
       return audit.verify();
     },
 
-    async exportAuditLog({ format }) {
+    async exportAuditLog({ format }, caller) {
+      const manager = requireManager(caller, 'an export of the audit log');
       const chain = audit.verify();
       const lines: string[] = format === 'csv' ? [CSV_COLUMNS.join(',')] : [];
       let entries = 0;
@@ -77,10 +81,10 @@ export function createAuditService(
       }
       const at = context.now();
       audit.append({
-        actor: context.actor,
+        actor: manager.name,
         action: 'export',
         clientId: null,
-        details: { format, entries, head, chainOk: chain.ok },
+        details: { branch: manager.branch, via: caller.via, format, entries, head, chainOk: chain.ok },
       });
       const stamp = at.toISOString().replace(/[:.]/g, '-');
       return {
@@ -100,19 +104,27 @@ export function createAuditService(
  */
 export async function savePrintedSheet(
   context: ServiceContext,
+  caller: Caller,
   traceId: string,
   save: () => Promise<{ path: string; bytes: number }>,
 ): Promise<{ path: string; bytes: number }> {
+  const manager = requireManager(caller, 'a saved sheet');
   const print = context.audit.entryByTrace(traceId);
   if (!print || print.action !== 'print') {
     throw notFound(`no print with trace id ${traceId.slice(0, 100)} in the audit log`);
   }
   const saved = await save();
   context.audit.append({
-    actor: context.actor,
+    actor: manager.name,
     action: 'print_pdf',
     clientId: print.clientId,
-    details: { printTraceId: traceId, path: saved.path, bytes: saved.bytes },
+    details: {
+      branch: manager.branch,
+      via: caller.via,
+      printTraceId: traceId,
+      path: saved.path,
+      bytes: saved.bytes,
+    },
   });
   return saved;
 }

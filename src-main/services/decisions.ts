@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiHandlers, DecisionRecord } from '../api/contract.ts';
+import type { CallerHandlers, DecisionRecord } from '../api/contract.ts';
 import { conflict, invalidRequest } from '../api/apiFailure.ts';
-import { requireModel, requireRow, type ServiceContext } from './context.ts';
+import { requireManager, requireModel, requireRow, type ServiceContext } from './context.ts';
 import type { Scores } from './scoring.ts';
 
 /**
@@ -49,7 +49,7 @@ function toRecord(row: DecisionRow): DecisionRecord {
 export function createDecisionsService(
   context: ServiceContext,
   scores: Scores,
-): Pick<ApiHandlers, 'recordDecision' | 'listDecisions' | 'getClientHistory'> {
+): Pick<CallerHandlers, 'recordDecision' | 'listDecisions' | 'getClientHistory'> {
   const { db, index, audit } = context;
   const insert = db.prepare(
     `INSERT INTO decision (SK_ID_CURR, decided_at, manager, final_decision, model_decision, override_reason,
@@ -61,7 +61,8 @@ export function createDecisionsService(
   const clientDecisions = db.prepare('SELECT * FROM decision WHERE SK_ID_CURR = ? ORDER BY id DESC');
 
   return {
-    async recordDecision(input) {
+    async recordDecision(input, caller) {
+      const manager = requireManager(caller, 'a decision');
       const row = requireRow(context, input.clientId);
       if (index.target[row] !== -1) {
         throw conflict(
@@ -87,7 +88,7 @@ export function createDecisionsService(
       const record = {
         clientId: input.clientId,
         decidedAt: context.now().toISOString(),
-        manager: input.manager ?? context.actor,
+        manager: manager.name,
         finalDecision: input.finalDecision,
         modelDecision: score.decision,
         overrideReason,
@@ -108,6 +109,8 @@ export function createDecisionsService(
             traceId: record.traceId,
             details: {
               decisionId: id,
+              branch: manager.branch,
+              via: caller.via,
               finalDecision: record.finalDecision,
               modelDecision: record.modelDecision,
               overrideReason: record.overrideReason,

@@ -1,6 +1,5 @@
-import { userInfo } from 'node:os';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { ApiHandlers } from '../api/contract.ts';
+import type { ApiHandlers, ApiMethod, Caller, CallerHandlers, Manager } from '../api/contract.ts';
 import { openClientBase } from '../data/clientBase.ts';
 import { createAuditService, savePrintedSheet } from './audit.ts';
 import { AuditLog } from './auditLog.ts';
@@ -10,6 +9,7 @@ import { createClientsService } from './clients.ts';
 import { Comparisons, createComparisonService } from './comparison.ts';
 import type { ServiceContext } from './context.ts';
 import { createDecisionsService } from './decisions.ts';
+import { createDeskService, Desk } from './desk.ts';
 import { createExplanationsService, Explanations } from './explanations.ts';
 import { createModelInfoService } from './modelInfo.ts';
 import { ModelRuntime } from './modelRuntime.ts';
@@ -28,8 +28,8 @@ export interface ServicesOptions {
   dbPath: string;
   /** The model folder (model.onnx, model-card.json). A folder that cannot be used leaves the services without a model. */
   modelDir: string;
-  /** Who acts when a request names nobody; default: the operating system's user name. */
-  actor?: string;
+  /** The manager named at the desk from the start (tests, scripts); default: nobody until setDesk. */
+  deskManager?: Manager;
   now?: () => Date;
   /** Where to say that the model could not be loaded; default: console.warn. */
   onWarning?: (message: string) => void;
@@ -38,11 +38,14 @@ export interface ServicesOptions {
 }
 
 export interface Services {
+  /** The API for the desk: the desktop app's window, or the local server without sign-in. */
   readonly handlers: ApiHandlers;
+  /** The API for a caller the transport identified (a manager's personal token). */
+  handlersFor(caller: Caller): ApiHandlers;
   readonly context: ServiceContext;
   /** Prepares what the first name search and the first comparison would otherwise wait for (names' words, past clients' feature columns). */
   warmUp(): void;
-  /** The desktop app's print to PDF of a logged print (see audit.ts). */
+  /** The desktop app's print to PDF of a logged print (see audit.ts), by the desk's manager. */
   savePrintedSheet(
     traceId: string,
     save: () => Promise<{ path: string; bytes: number }>,
@@ -72,7 +75,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
     model,
     modelProblem,
     audit: new AuditLog(db, now),
-    actor: options.actor ?? userInfo().username,
     now,
   };
   const scores = new Scores(context);
@@ -84,7 +86,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     () =>
       (model?.card?.importance.top ?? []).slice(0, PINNED_IMPORTANT_FEATURES).map((entry) => entry.feature),
   );
-  const handlers: ApiHandlers = {
+  const desk = new Desk(options.deskManager ?? null);
+  const callerHandlers: CallerHandlers = {
     async getStatus() {
       let pending = 0;
       let scored = 0;
@@ -112,18 +115,31 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...createModelInfoService(context),
     ...createDecisionsService(context, scores),
     ...createAuditService(context),
+    ...createDeskService(context, desk),
   };
+  const deskCaller = (): Caller => ({ via: 'desk', manager: desk.manager });
   return {
-    handlers,
+    handlers: bindCaller(callerHandlers, deskCaller),
+    handlersFor: (caller) => bindCaller(callerHandlers, () => caller),
     context,
     warmUp: () => {
       context.index.prepareNameSearch();
       comparisons.warmUp();
     },
-    savePrintedSheet: (traceId, save) => savePrintedSheet(context, traceId, save),
+    savePrintedSheet: (traceId, save) => savePrintedSheet(context, deskCaller(), traceId, save),
     async close() {
       await model?.release();
       db.close();
     },
   };
+}
+
+/** The handlers with the caller filled in, read at each call (the desk's manager may change between calls). */
+function bindCaller(handlers: CallerHandlers, caller: () => Caller): ApiHandlers {
+  const bound: Partial<Record<ApiMethod, (input: never) => Promise<unknown>>> = {};
+  for (const method of Object.keys(handlers) as ApiMethod[]) {
+    const handler = handlers[method] as (input: unknown, caller: Caller) => Promise<unknown>;
+    bound[method] = (input: never) => handler(input, caller());
+  }
+  return bound as ApiHandlers;
 }

@@ -4,6 +4,7 @@ import { launchChromium } from './support/browser.ts';
 import {
   api,
   checkView,
+  e2eManager,
   expectNoProblems,
   findRefusedClientWithOption,
   flatten,
@@ -26,12 +27,22 @@ describe('the manager’s journey, in French', () => {
   it('search → pending client → reasons → comparison → what-if → decision → printed sheet', async () => {
     const clientId = await findRefusedClientWithOption(baseUrl);
     const explanation = await api(baseUrl, 'getExplanation', { clientId, lang: 'fr' });
-    const app = await openApp(browser, baseUrl, 'fr');
+    const app = await openApp(browser, baseUrl, 'fr', { deskNamed: false });
     const { page } = app;
 
     const opened = performance.now();
     await page.goto(baseUrl);
     await page.locator('[data-client-row]').first().waitFor();
+    // Nobody is named at the desk yet: the manager says who they are before anything is recorded.
+    const desk = page.locator('[data-desk-form]');
+    await desk.waitFor();
+    await checkView(app, 'fr-00-desk');
+    await desk.getByRole('button', { name: 'Commencer' }).click();
+    await desk.getByText('Indiquez votre nom.').waitFor();
+    await desk.getByLabel('Votre nom').fill(e2eManager.name);
+    await desk.getByLabel('Agence').fill(e2eManager.branch);
+    await desk.getByRole('button', { name: 'Commencer' }).click();
+    await page.locator('[data-desk]', { hasText: `Conseiller : ${e2eManager.name}` }).waitFor();
     const usableMs = await page.evaluate(
       `performance.getEntriesByName('scoring-desk:app-usable')[0]?.startTime`,
     );
@@ -97,13 +108,10 @@ describe('the manager’s journey, in French', () => {
       .getByLabel("Motif de la décision contraire à l'avis du modèle")
       .fill('Apport personnel complémentaire convenu avec le client, comme dans la simulation.');
     await page.getByLabel('Observations du client').fill('Je peux apporter 10 000 € de plus.');
-    await page.getByLabel('Conseiller', { exact: true }).fill('Claire Dubois');
+    await page.getByText(`Décision enregistrée au nom de ${e2eManager.name}.`).waitFor();
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await page.locator('[data-decision-saved]').waitFor();
-    await page
-      .getByRole('cell', { name: /Claire Dubois/ })
-      .first()
-      .waitFor();
+    await page.getByRole('cell', { name: e2eManager.name }).first().waitFor();
     await checkView(app, 'fr-07-decision');
 
     // The sheet: printing logs first, and the trace id on paper is the one in the audit log.
@@ -118,7 +126,7 @@ describe('the manager’s journey, in French', () => {
     const text = flatten(pdf.text);
     expect(pdf.pages).toBe(1);
     expect(text).toContain('Crédit accordé');
-    expect(text).toContain('Claire Dubois');
+    expect(text).toContain(e2eManager.name);
     for (const reason of explanation.principalReasons.slice(0, 4))
       expect(text).toContain(flatten(reason.text));
     expect(text).toContain(traceId);
@@ -132,6 +140,9 @@ describe('the manager’s journey, in French', () => {
     expect(
       history.decisions.some((decision) => decision.finalDecision === 'granted' && decision.overridden),
     ).toBe(true);
+    expect(history.events.filter((event) => event.action !== 'desk').map((event) => event.actor)).toEqual(
+      history.events.filter((event) => event.action !== 'desk').map(() => e2eManager.name),
+    );
 
     expectNoProblems(app);
   });

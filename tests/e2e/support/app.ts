@@ -32,12 +32,22 @@ export interface AppPage {
   accessibility: Map<string, string[]>;
 }
 
+/** The manager the e2e tests name at the desk, on screen (journey) or through the API (other files). */
+export const e2eManager = { name: 'Claire Dubois', branch: 'Agence Lyon Part-Dieu' };
+
 /**
- * A fresh browser context on the app in a language. `window.print` is replaced by a counter: headless Chromium
+ * A fresh browser context on the app in a language, with the desk named (unless `deskNamed` is false: the
+ * journey names it on screen). `window.print` is replaced by a counter: headless Chromium
  * would otherwise hold the page in a print job; the PDF comes from `page.pdf()`, which applies the same print
  * stylesheet.
  */
-export async function openApp(browser: Browser, baseUrl: string, lang: 'fr' | 'en'): Promise<AppPage> {
+export async function openApp(
+  browser: Browser,
+  baseUrl: string,
+  lang: 'fr' | 'en',
+  { deskNamed = true } = {},
+): Promise<AppPage> {
+  await api(baseUrl, 'setDesk', { manager: deskNamed ? e2eManager : null });
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     locale: lang === 'fr' ? 'fr-FR' : 'en-GB',

@@ -159,6 +159,12 @@ describe('kill -9 during decision writes', () => {
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(() => /on (http:\/\/\S+?)\//.test(output), 'the server');
     const url = /on (http:\/\/\S+?)\//.exec(output)![1]!;
+    const named = await fetch(`${url}/api/setDesk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ manager: { name: 'Crash Test', branch: null } }),
+    });
+    expect(named.status).toBe(200);
 
     const acknowledged: { id: number; traceId: string }[] = [];
     let stop = false;
@@ -174,7 +180,6 @@ describe('kill -9 during decision writes', () => {
               clientId,
               finalDecision: 'granted',
               overrideReason: 'crash test',
-              manager: 'crash',
             }),
           });
           if (response.status === 200)
@@ -212,7 +217,7 @@ describe('kill -9 during decision writes', () => {
     const services = await createServices({
       dbPath,
       modelDir: fixture.modelDir,
-      actor: 'check',
+      deskManager: { name: 'Check', branch: null },
       onWarning: () => {},
     });
     try {

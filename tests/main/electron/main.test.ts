@@ -53,6 +53,10 @@ beforeAll(async () => {
   fixture = await apiFixture();
   await startMainProcess(fixture);
   pageUrl = pathToFileURL(path.join(electron.paths.app, 'dist', 'renderer', 'index.html')).href;
+  const named = await invoke(ipcChannels.api, event(), 'setDesk', {
+    manager: { name: 'Test Manager', branch: null },
+  });
+  expect(named.ok).toBe(true);
 });
 
 afterAll(stopMainProcess);
@@ -123,6 +127,8 @@ describe('Electron main process', () => {
       logEvent: { clientId, kind: 'view' },
       verifyAuditChain: {},
       exportAuditLog: {},
+      getDesk: {},
+      setDesk: { manager: { name: 'Jeanne Martin', branch: 'Lyon Part-Dieu' } },
     };
     for (const method of apiMethods) {
       const result = await invoke(ipcChannels.api, event(), method, inputs[method]);

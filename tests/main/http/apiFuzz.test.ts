@@ -132,7 +132,6 @@ const inputs: Record<ApiMethod, fc.Arbitrary<Record<string, unknown>>> = {
       overrideReason: optional(fc.string({ maxLength: 60 })),
       clientComment: optional(fc.string({ maxLength: 60 })),
       humanReviewRequested: fc.oneof(fc.boolean(), fc.constant('no')),
-      manager: optional(fc.oneof(fc.constant('fuzz'), fc.string({ maxLength: 210 }))),
       modelVersion: optional(fc.constantFrom('unknown-model', '')),
     },
     { requiredKeys: ['clientId', 'finalDecision'] },
@@ -157,6 +156,15 @@ const inputs: Record<ApiMethod, fc.Arbitrary<Record<string, unknown>>> = {
   ),
   verifyAuditChain: fc.constant({}),
   exportAuditLog: fc.record({ format: fc.constantFrom('jsonl', 'csv', 'xml') }, { requiredKeys: [] }),
+  getDesk: fc.constant({}),
+  setDesk: fc.record({
+    manager: fc.oneof(
+      { weight: 6, arbitrary: fc.constant({ name: 'Fuzz Manager', branch: 'Fuzz' }) },
+      fc.constant(null),
+      fc.record({ name: fc.string({ maxLength: 120 }), branch: fc.option(fc.string({ maxLength: 120 })) }),
+      anyJson,
+    ),
+  }),
 };
 
 const apiMethod = fc.constantFrom(...apiMethods);

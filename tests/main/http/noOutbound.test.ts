@@ -46,6 +46,7 @@ beforeAll(async () => {
     port: 0,
     log: () => {},
   });
+  await app.services.handlers.setDesk({ manager: { name: 'Test Manager', branch: null } });
 });
 
 afterAll(async () => {

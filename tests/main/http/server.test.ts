@@ -38,6 +38,7 @@ beforeAll(async () => {
     staticDir,
     log: () => {},
   });
+  await app.services.handlers.setDesk({ manager: { name: 'Test Manager', branch: null } });
   clientId = app.services.context.db
     .prepare('SELECT SK_ID_CURR FROM application WHERE TARGET IS NULL LIMIT 1')
     .pluck()

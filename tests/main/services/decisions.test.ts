@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiFailure } from '../../../src-main/api/apiFailure.ts';
 import { parseInput } from '../../../src-main/api/dispatch.ts';
-import type { Services } from '../../../src-main/services/index.ts';
+import { createServices, type Services } from '../../../src-main/services/index.ts';
 import { apiFixture, fixtureServices, type ApiFixture } from './support/apiFixture.ts';
 import { expectOutput } from './support/expectOutput.ts';
 
@@ -60,7 +60,7 @@ describe('decision record', () => {
     expectOutput('recordDecision', record);
     expect(record).toMatchObject({
       clientId,
-      manager: 'test-manager',
+      manager: 'Test Manager',
       finalDecision: score.decision,
       modelDecision: score.decision,
       overridden: false,
@@ -131,6 +131,110 @@ describe('decision record', () => {
       parseInput('listDecisions', { clientId: pending[1]! }),
     );
     expect(mine.items.map((d) => d.clientId)).toEqual([pending[1]]);
+  });
+});
+
+describe('who acts', () => {
+  let bare: Services;
+
+  beforeAll(async () => {
+    bare = await createServices({ dbPath: fixture.dbPath, modelDir: fixture.modelDir, onWarning: () => {} });
+  });
+
+  afterAll(async () => {
+    await bare?.close();
+  });
+
+  const entries = () => services.context.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number;
+
+  it('records nothing in nobody’s name: a desk where no manager is named refuses every write', async () => {
+    const clientId = pending[2]!;
+    expect(await bare.handlers.getDesk({})).toEqual({ mode: 'desk', manager: null });
+    const before = entries();
+    const attempts = [
+      bare.handlers.recordDecision(
+        parseInput('recordDecision', { clientId, finalDecision: 'refused', overrideReason: 'x' }),
+      ),
+      bare.handlers.logEvent(parseInput('logEvent', { clientId, kind: 'print' })),
+      bare.handlers.exportAuditLog(parseInput('exportAuditLog', {})),
+    ];
+    for (const attempt of attempts) {
+      const error = await failure(attempt);
+      expect(error.code).toBe('forbidden');
+      expect(error.message).toMatch(/no manager is named at this desk/);
+    }
+    expect(entries()).toBe(before);
+  });
+
+  it('records the manager the desk names, with their branch, and logs who took and left the desk', async () => {
+    const jeanne = { name: 'Jeanne Martin-Lefèvre', branch: 'Lyon Part-Dieu' };
+    expect(await bare.handlers.setDesk(parseInput('setDesk', { manager: jeanne }))).toEqual({
+      mode: 'desk',
+      manager: jeanne,
+    });
+    expect(await bare.handlers.getDesk({})).toEqual({ mode: 'desk', manager: jeanne });
+    const clientId = pending[2]!;
+    const score = (await call('getScore', { clientId })) as { decision: 'granted' | 'refused' };
+    const record = await bare.handlers.recordDecision(
+      parseInput('recordDecision', { clientId, finalDecision: score.decision }),
+    );
+    expect(record.manager).toBe(jeanne.name);
+    const history = await bare.handlers.getClientHistory({ clientId });
+    expect(history.events[0]).toMatchObject({
+      action: 'decision',
+      actor: jeanne.name,
+      details: { branch: jeanne.branch, via: 'desk' },
+    });
+    await bare.handlers.setDesk(parseInput('setDesk', { manager: null }));
+    expect((await failure(bare.handlers.exportAuditLog(parseInput('exportAuditLog', {})))).code).toBe(
+      'forbidden',
+    );
+    const desk = services.context.db
+      .prepare(`SELECT actor, details_json FROM audit_log WHERE action = 'desk' ORDER BY seq`)
+      .all() as { actor: string; details_json: string }[];
+    expect(desk.map((d) => [d.actor, JSON.parse(d.details_json).event])).toEqual([
+      [jeanne.name, 'named'],
+      [jeanne.name, 'left'],
+    ]);
+  });
+
+  it('takes a signed-in manager from the transport, and lets no one rename them', async () => {
+    const token = bare.handlersFor({ via: 'token', manager: { name: 'Paul Durand', branch: null } });
+    expect(await token.getDesk({})).toEqual({
+      mode: 'token',
+      manager: { name: 'Paul Durand', branch: null },
+    });
+    const error = await failure(
+      token.setDesk(parseInput('setDesk', { manager: { name: 'Someone', branch: null } })),
+    );
+    expect(error.code).toBe('forbidden');
+    const view = await token.logEvent(parseInput('logEvent', { clientId: pending[0]!, kind: 'view' }));
+    const entry = (await bare.handlers.getClientHistory({ clientId: pending[0]! })).events.find(
+      (e) => e.traceId === view.traceId,
+    );
+    expect(entry).toMatchObject({ actor: 'Paul Durand', details: { via: 'token', branch: null } });
+    const anonymous = bare.handlersFor({ via: 'token', manager: null });
+    expect(
+      (await failure(anonymous.logEvent(parseInput('logEvent', { clientId: pending[0]!, kind: 'view' }))))
+        .message,
+    ).toMatch(/names no manager/);
+  });
+
+  it('refuses names that are not names, saying what is allowed', () => {
+    for (const name of [
+      '',
+      '   ',
+      '=HYPERLINK("http://x")',
+      '<script>',
+      'a'.repeat(101),
+      'Jean\u202eNiram',
+    ]) {
+      expect(() => parseInput('setDesk', { manager: { name, branch: null } }), name).toThrow(/manager\.name/);
+    }
+    expect(() => parseInput('setDesk', { manager: { name: 'Ana', branch: 'x@y' } })).toThrow(
+      /manager\.branch/,
+    );
+    expect(() => parseInput('setDesk', { manager: { name: 'Ana', branch: null, role: 'admin' } })).toThrow();
   });
 });
 

@@ -66,6 +66,11 @@ export async function apiFixture(): Promise<ApiFixture> {
   return { dbPath, modelDir: models.model, dir };
 }
 
-export async function fixtureServices(fixture: ApiFixture, actor = 'test-manager'): Promise<Services> {
-  return createServices({ dbPath: fixture.dbPath, modelDir: fixture.modelDir, actor, onWarning: () => {} });
+export async function fixtureServices(fixture: ApiFixture, manager = 'Test Manager'): Promise<Services> {
+  return createServices({
+    dbPath: fixture.dbPath,
+    modelDir: fixture.modelDir,
+    deskManager: { name: manager, branch: null },
+    onWarning: () => {},
+  });
 }
