@@ -21,3 +21,17 @@ export function positiveNumber(flag: string, allowZero = false): (value: string)
     return n;
   };
 }
+
+/** A number that must pass `holds` (`rule` says how, in words). */
+export function ruledNumber(
+  flag: string,
+  { holds, rule }: { holds: (value: number) => boolean; rule: string },
+): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || !holds(n)) {
+      throw new InvalidArgumentError(`${flag} must be ${rule} (got '${value}')`);
+    }
+    return n;
+  };
+}

@@ -50,30 +50,43 @@ export const kernelParams: Readonly<BoosterParams> = Object.freeze({
   seed: 1,
 });
 
+/** What a hyperparameter must be: `holds` its test, `rule` the words for a message. */
+export interface ParamRule {
+  holds: (value: number) => boolean;
+  rule: string;
+}
+
+const fraction: ParamRule = { holds: (x) => x > 0 && x <= 1, rule: 'in (0, 1]' };
+const nonNegative: ParamRule = { holds: (x) => x >= 0, rule: '≥ 0' };
+const atLeastOne: ParamRule = { holds: (x) => Number.isInteger(x) && x >= 1, rule: 'an integer ≥ 1' };
+const integer: ParamRule = { holds: (x) => Number.isInteger(x), rule: 'an integer' };
+
+/** The valid values of each hyperparameter, shared by boosterParams and the command line's options. */
+export const paramRules: Readonly<Record<keyof BoosterParams, ParamRule>> = {
+  learningRate: fraction,
+  numRounds: atLeastOne,
+  numLeaves: { holds: (x) => Number.isInteger(x) && x >= 2, rule: 'an integer ≥ 2' },
+  maxDepth: integer,
+  colsampleByTree: fraction,
+  subsample: fraction,
+  subsampleFreq: { holds: (x) => Number.isInteger(x) && x >= 0, rule: 'an integer ≥ 0' },
+  regAlpha: nonNegative,
+  regLambda: nonNegative,
+  minSplitGain: nonNegative,
+  minChildWeight: nonNegative,
+  minDataInLeaf: atLeastOne,
+  scalePosWeight: { holds: (x) => x > 0, rule: '> 0' },
+  earlyStoppingRounds: atLeastOne,
+  seed: integer,
+};
+
 /** The kernel's parameters overridden by `overrides`, checked; throws naming the first bad value. */
 export function boosterParams(overrides: Partial<BoosterParams> = {}): BoosterParams {
   const p: BoosterParams = { ...kernelParams, ...overrides };
-  const check = (ok: boolean, name: keyof BoosterParams, rule: string) => {
-    if (!ok) throw new Error(`booster parameter ${name} must be ${rule}, got ${p[name]}`);
-  };
-  check(p.learningRate > 0 && p.learningRate <= 1, 'learningRate', 'in (0, 1]');
-  check(Number.isInteger(p.numRounds) && p.numRounds >= 1, 'numRounds', 'an integer ≥ 1');
-  check(Number.isInteger(p.numLeaves) && p.numLeaves >= 2, 'numLeaves', 'an integer ≥ 2');
-  check(Number.isInteger(p.maxDepth), 'maxDepth', 'an integer');
-  check(p.colsampleByTree > 0 && p.colsampleByTree <= 1, 'colsampleByTree', 'in (0, 1]');
-  check(p.subsample > 0 && p.subsample <= 1, 'subsample', 'in (0, 1]');
-  check(Number.isInteger(p.subsampleFreq) && p.subsampleFreq >= 0, 'subsampleFreq', 'an integer ≥ 0');
-  check(p.regAlpha >= 0, 'regAlpha', '≥ 0');
-  check(p.regLambda >= 0, 'regLambda', '≥ 0');
-  check(p.minSplitGain >= 0, 'minSplitGain', '≥ 0');
-  check(p.minChildWeight >= 0, 'minChildWeight', '≥ 0');
-  check(Number.isInteger(p.minDataInLeaf) && p.minDataInLeaf >= 1, 'minDataInLeaf', 'an integer ≥ 1');
-  check(p.scalePosWeight > 0, 'scalePosWeight', '> 0');
-  check(
-    Number.isInteger(p.earlyStoppingRounds) && p.earlyStoppingRounds >= 1,
-    'earlyStoppingRounds',
-    'an integer ≥ 1',
-  );
-  check(Number.isInteger(p.seed), 'seed', 'an integer');
+  for (const name of Object.keys(paramRules) as (keyof BoosterParams)[]) {
+    const { holds, rule } = paramRules[name];
+    if (!(Number.isFinite(p[name]) && holds(p[name])))
+      throw new Error(`booster parameter ${name} must be ${rule}, got ${p[name]}`);
+  }
   return p;
 }

@@ -14,7 +14,7 @@ import {
   type ReliabilityBin,
 } from './metrics.ts';
 import { fitPlatt, IDENTITY_SCALING, type PlattScaling } from './plattCalibration.ts';
-import { trainBooster } from './trainBooster.ts';
+import { noSplitError, trainBooster } from './trainBooster.ts';
 import { trainingFingerprint } from './trainingFingerprint.ts';
 import { affineMarginModel, sigmoid, type TreeModel } from './treeModel.ts';
 
@@ -124,6 +124,13 @@ export async function fitScoringModel(
           validAuc: info.validAuc,
         }),
     });
+    // A fold without a tree would predict a constant: the hyperparameters do not suit this little data.
+    for (const fold of cv.folds) {
+      if (fold.bestRounds === 0) {
+        const positives = countPositives(labels, cv.foldOf, fold.fold);
+        throw noSplitError(params, fold.trainRows, positives, `fold ${fold.fold + 1} of ${folds}`);
+      }
+    }
     const mode = options.calibration ?? 'auto';
     const raw = cv.oofMargins.map(sigmoid);
     const rawGap = maxCalibrationGap(reliabilityTable(raw, labels));
@@ -142,11 +149,13 @@ export async function fitScoringModel(
       engine,
       onRound: (info) => progress?.({ stage: 'final', folds, round: info.round, maxRounds: finalRounds }),
     });
+    let positives = 0;
+    for (let i = 0; i < labels.length; i++) positives += labels[i]!;
+    if (final.model.trees.length === 0)
+      throw noSplitError(params, matrix.rows, positives, 'the final model (all labelled rows)');
     const model = affineMarginModel(final.model, platt.a, platt.b);
     const foldAucs = cv.folds.map((f) => f.validAuc);
     const mean = foldAucs.reduce((s, a) => s + a, 0) / foldAucs.length;
-    let positives = 0;
-    for (let i = 0; i < labels.length; i++) positives += labels[i]!;
     return {
       model,
       oofProbabilities,
@@ -180,4 +189,11 @@ export async function fitScoringModel(
   } finally {
     await engine.close();
   }
+}
+
+/** Defaults among the training rows of `fold` (every row of another fold). */
+function countPositives(labels: ArrayLike<number>, foldOf: Uint8Array, fold: number): number {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) if (foldOf[i] !== fold) positives += labels[i]!;
+  return positives;
 }

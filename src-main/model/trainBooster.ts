@@ -176,6 +176,62 @@ export async function trainBooster(
   }
 }
 
+/** No tree could split the training rows, so the model would be a constant. */
+export class NoSplitError extends Error {
+  override name = 'NoSplitError';
+
+  constructor(
+    message: string,
+    /** The hyperparameters that forbid every split. */
+    readonly limits: readonly (keyof BoosterParams)[],
+    /** Hessian sum of the rows at the first round, which min_child_weight is measured against. */
+    readonly hessian: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Why the first tree on `rows` training rows (`positives` of them defaults) cannot split: every row starts at the
+ * base rate p, so the root's hessian is p(1 − p) a row (positives weighted by scale_pos_weight).
+ */
+export function noSplitError(
+  params: BoosterParams,
+  rows: number,
+  positives: number,
+  what: string,
+): NoSplitError {
+  const w = params.scalePosWeight;
+  const weights = rows - positives + w * positives;
+  const p = (w * positives) / weights;
+  const hessian = p * (1 - p) * weights;
+  const intro = `no tree can split the ${rows} training rows of ${what}`;
+  const fmt = (x: number) => String(Number(x.toPrecision(3)));
+  if (rows < 2 * params.minDataInLeaf) {
+    return new NoSplitError(
+      `${intro}: a split needs 2 × minDataInLeaf = ${2 * params.minDataInLeaf} rows`,
+      ['minDataInLeaf'],
+      hessian,
+    );
+  }
+  if (hessian < 2 * params.minChildWeight) {
+    return new NoSplitError(
+      `${intro}: their hessian sum is ${fmt(hessian)} (p(1 − p) = ${fmt(p * (1 - p))} a row at a default ` +
+        `rate of ${fmt(100 * p)} %) and each side of a split needs minChildWeight ${fmt(params.minChildWeight)}; ` +
+        `it must be below ${fmt(hessian / 2)} for a first split to exist`,
+      ['minChildWeight'],
+      hessian,
+    );
+  }
+  return new NoSplitError(
+    `${intro}: no split leaves minChildWeight ${fmt(params.minChildWeight)} of hessian (of ${fmt(hessian)}) ` +
+      `and minDataInLeaf ${params.minDataInLeaf} rows on each side with a gain above minSplitGain ` +
+      fmt(params.minSplitGain),
+    ['minChildWeight', 'minDataInLeaf', 'minSplitGain'],
+    hessian,
+  );
+}
+
 /** The leaf a row of the binned matrix reaches. */
 function binnedLeaf(tree: Tree, data: BinnedMatrix, row: number): number {
   const { bins, rows, valueBins } = data;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openClientBase } from '../../data/clientBase.ts';
 import { buildExplanationReference } from '../../explain/explanationReference.ts';
-import { kernelParams } from '../../model/boosterParams.ts';
+import { kernelParams, paramRules, type BoosterParams } from '../../model/boosterParams.ts';
 import { DEFAULT_THREADS } from '../../model/histogramEngine.ts';
 import { writeModelFolder } from '../../model/modelFolder.ts';
 import {
@@ -10,8 +10,52 @@ import {
   type TrainedModel,
 } from '../../model/trainFromClientBase.ts';
 import { formatDuration, TrainingEta } from '../../model/trainingEta.ts';
-import { positiveNumber, wholeNumber } from '../numberOptions.ts';
+import { NoSplitError } from '../../model/trainBooster.ts';
+import { positiveNumber, ruledNumber, wholeNumber } from '../numberOptions.ts';
 import { createProgress } from '../progress.ts';
+
+/** The hyperparameters the command takes, by option: the kernel's values by default (boosterParams.ts). */
+const HYPERPARAMETERS: readonly { flag: string; key: Exclude<keyof BoosterParams, 'seed'>; what: string }[] =
+  [
+    { flag: '--learning-rate', key: 'learningRate', what: 'shrinkage of each tree' },
+    {
+      flag: '--rounds',
+      key: 'numRounds',
+      what: 'most boosting rounds per training (early stopping usually ends sooner)',
+    },
+    {
+      flag: '--early-stopping-rounds',
+      key: 'earlyStoppingRounds',
+      what: 'rounds without a better validation AUC before a fold stops',
+    },
+    { flag: '--num-leaves', key: 'numLeaves', what: 'leaves per tree' },
+    { flag: '--max-depth', key: 'maxDepth', what: 'deepest level of a leaf, root = 0 (≤ 0: no limit)' },
+    {
+      flag: '--min-child-weight',
+      key: 'minChildWeight',
+      what: 'smallest hessian sum in a leaf, about p(1 − p) a row: 0.074 at 8 % defaults',
+    },
+    { flag: '--min-data-in-leaf', key: 'minDataInLeaf', what: 'fewest rows in a leaf' },
+    { flag: '--min-split-gain', key: 'minSplitGain', what: 'smallest loss reduction of a split' },
+    { flag: '--colsample-bytree', key: 'colsampleByTree', what: 'share of the features drawn for each tree' },
+    {
+      flag: '--subsample',
+      key: 'subsample',
+      what: 'share of the rows drawn for each bag (with --subsample-freq)',
+    },
+    {
+      flag: '--subsample-freq',
+      key: 'subsampleFreq',
+      what: 'a new bag every this many rounds (0: no bagging)',
+    },
+    { flag: '--reg-alpha', key: 'regAlpha', what: 'L1 penalty on leaf values' },
+    { flag: '--reg-lambda', key: 'regLambda', what: 'L2 penalty on leaf values' },
+    {
+      flag: '--scale-pos-weight',
+      key: 'scalePosWeight',
+      what: 'weight of defaults in the gradients (probabilities are then recalibrated)',
+    },
+  ];
 
 interface TrainCommandOptions {
   db: string;
@@ -21,15 +65,24 @@ interface TrainCommandOptions {
   costFn: number;
   costFp: number;
   threads: number;
-  rounds: number;
-  scalePosWeight: number;
+}
+
+/** The hyperparameter options' values (commander names them by the flag: --min-child-weight → minChildWeight). */
+function hyperparameters(options: TrainCommandOptions): Partial<BoosterParams> {
+  const parsed = options as unknown as Record<string, number>;
+  return Object.fromEntries(
+    HYPERPARAMETERS.map(({ flag, key }) => [
+      key,
+      parsed[flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())]!,
+    ]),
+  );
 }
 
 /** Progress bar steps: the estimate moves in thousandths. */
 const STEPS = 1000;
 
 export function registerTrainCommand(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description(
       'train the scoring model on the labelled clients of a base: cross-validation, calibration, cost threshold, ONNX model and methodology note',
@@ -55,19 +108,16 @@ export function registerTrainCommand(program: Command): void {
       'histogram worker threads (0 = none)',
       wholeNumber('--threads', 0, 64),
       DEFAULT_THREADS,
-    )
-    .option(
-      '--rounds <n>',
-      'most boosting rounds per training (early stopping usually ends sooner)',
-      wholeNumber('--rounds', 1, 100_000),
-      kernelParams.numRounds,
-    )
-    .option(
-      '--scale-pos-weight <w>',
-      'weight of defaults in the gradients (probabilities are then recalibrated)',
-      positiveNumber('--scale-pos-weight'),
-      kernelParams.scalePosWeight,
-    )
+    );
+  for (const { flag, key, what } of HYPERPARAMETERS) {
+    command.option(
+      `${flag} <${paramRules[key].rule.includes('integer') ? 'n' : 'x'}>`,
+      what,
+      ruledNumber(flag, paramRules[key]),
+      kernelParams[key],
+    );
+  }
+  command
     .addHelpText(
       'after',
       `
@@ -88,7 +138,7 @@ the same model.onnx byte for byte.`,
           seed: options.seed,
           costs: { falseNegative: options.costFn, falsePositive: options.costFp },
           threads: options.threads,
-          params: { numRounds: options.rounds, scalePosWeight: options.scalePosWeight },
+          params: hyperparameters(options),
           onLoaded(rows, features) {
             process.stderr.write(`Training on ${rows} labelled clients × ${features} features\n`);
             progress.start('Training', STEPS);
@@ -110,7 +160,12 @@ the same model.onnx byte for byte.`,
       } catch (error) {
         progress.stop('failed');
         db.close();
-        throw error;
+        if (!(error instanceof NoSplitError)) throw error;
+        const flags = error.limits.map((key) => HYPERPARAMETERS.find((h) => h.key === key)!.flag);
+        throw new Error(
+          `${error.message}. Lower ${flags.join(' or ')} (README: "A small base"); the kernel's values suit ` +
+            'tens of thousands of clients.',
+        );
       }
       let files: string[];
       try {

@@ -35,8 +35,8 @@ const REPO = resolve(import.meta.dirname, '../../..');
 const work = mkdtempSync(join(tmpdir(), 'scoring-desk-model-commands-'));
 const base = join(work, 'base.sqlite');
 const withoutFeatures = join(work, 'no-features.sqlite');
-/** Few trees and folds: the protocol end to end, not a good model. */
-const FAST = ['--folds', '3', '--rounds', '25', '--threads', '0'];
+/** Few trees and folds, leaves small enough for 2,000 clients: the protocol end to end, not a good model. */
+const FAST = ['--folds', '3', '--rounds', '25', '--min-child-weight', '5', '--threads', '0'];
 const EPOCH = '1767225600';
 
 beforeAll(async () => {
@@ -168,7 +168,7 @@ describe('scoring-desk train', () => {
       const trained = await trainFromClientBase(db, base, {
         folds: 3,
         threads: 0,
-        params: { numRounds: 25 },
+        params: { numRounds: 25, minChildWeight: 5 },
         createdAt: card.model.createdAt,
       });
       // The very model the command wrote.
