@@ -13,6 +13,8 @@ import { ExplanationEngine } from '../../src-main/explain/explanationEngine.ts';
 import { clientFeatures } from '../../src-main/features/client.ts';
 import { featureIndex } from '../../src-main/features/recipe.ts';
 import { OnnxScorer } from '../../src-main/model/onnxScorer.ts';
+import { loadLenderDetails } from '../../src-main/services/lenderDetails.ts';
+import { Offers } from '../../src-main/services/offers.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +32,7 @@ const db = openClientBase(args.db, { readonly: true });
 
 let started = performance.now();
 const engine = await ExplanationEngine.open(modelDir, { db });
+const offers = new Offers(db, loadLenderDetails());
 const openMs = performance.now() - started;
 const ids = db
   .prepare('SELECT SK_ID_CURR FROM client_features ORDER BY SK_ID_CURR LIMIT ?')
@@ -55,7 +58,7 @@ const show = (label: string, s: Summary) =>
   );
 
 // Warm-up: the first calls compile the code paths.
-for (const id of ids.slice(0, 5)) engine.counterfactuals(db, id, 'fr');
+for (const id of ids.slice(0, 5)) engine.counterfactuals(db, id, 'fr', offers.rateOf(id));
 
 const explainTimes: number[] = [];
 const searchTimes: number[] = [];
@@ -67,7 +70,7 @@ for (const id of ids) {
   explainTimes.push(performance.now() - started);
   if (explanation.decision === 'granted' && !explanation.borderline) continue;
   started = performance.now();
-  const result = engine.counterfactuals(db, id, 'fr');
+  const result = engine.counterfactuals(db, id, 'fr', offers.rateOf(id));
   searchTimes.push(performance.now() - started);
   statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
   options += result.options.length;

@@ -54,7 +54,7 @@ export type ContractType = z.infer<typeof contractTypeSchema>;
 export const ageBandSchema = z.enum(['<25', '25-34', '35-44', '45-54', '55-64', '65+']);
 export type AgeBand = z.infer<typeof ageBandSchema>;
 
-/** Annual income bands. */
+/** Monthly income bands (AMT_INCOME_TOTAL is a monthly amount: README, "Amounts"). */
 export const incomeBandSchema = z.enum(['<100k', '100k-150k', '150k-200k', '200k-300k', '300k+']);
 export type IncomeBand = z.infer<typeof incomeBandSchema>;
 
@@ -340,14 +340,23 @@ export const dataWarningSchema = z.object({
   text,
 });
 
-export const applicationEditsSchema = z
-  .object({
+/**
+ * What a what-if changes in the application: the amount borrowed, the goods price, and either the monthly payment
+ * or the term (the other follows by amortisation at the product's rate). Left out: as stored, with the stored term
+ * kept when the amount moves (the payment follows the amount).
+ */
+export const offerEditsSchema = z
+  .strictObject({
     AMT_CREDIT: z.number().positive().max(1e9).optional(),
     AMT_ANNUITY: z.number().positive().max(1e9).optional(),
     AMT_GOODS_PRICE: z.number().positive().max(1e9).optional(),
+    termMonths: z.number().min(1).max(600).optional().describe('the term in months; the payment follows'),
   })
-  .strict();
-export type ApplicationEdits = z.infer<typeof applicationEditsSchema>;
+  .refine((edits) => edits.AMT_ANNUITY === undefined || edits.termMonths === undefined, {
+    message: 'give the monthly payment (AMT_ANNUITY) or the term (termMonths), not both',
+    path: ['termMonths'],
+  });
+export type OfferEdits = z.infer<typeof offerEditsSchema>;
 
 /** Application amounts as the explanation engine reports them (no goods price when the application has none). */
 const amountsSchema = z.object({
@@ -356,12 +365,41 @@ const amountsSchema = z.object({
   AMT_GOODS_PRICE: z.number().optional(),
 });
 
-/** Every editable amount of an application, as stored or as a what-if applied them. */
-const fullEditsSchema = z.object({
+export const offerWarningSchema = z.enum([
+  /** The monthly payment is above the monthly income: the data look wrong, or the loan is impossible. */
+  'payment-above-income',
+  /** The monthly payment does not cover the interest at the product's rate: no term repays the credit. */
+  'payment-below-interest',
+]);
+export type OfferWarning = z.infer<typeof offerWarningSchema>;
+
+/**
+ * A loan as offered: the three application amounts the model reads, and what a client checks them by. Kaggle's
+ * AMT_ANNUITY and AMT_INCOME_TOTAL are both monthly amounts (README, "Amounts"), so payment and income are shown
+ * side by side for the same month.
+ */
+export const offerSchema = z.object({
   AMT_CREDIT: z.number(),
+  /** The monthly payment. */
   AMT_ANNUITY: z.number(),
-  AMT_GOODS_PRICE: z.number(),
+  /** The price of the goods financed; null for an application without one (some revolving loans). */
+  AMT_GOODS_PRICE: z.number().nullable(),
+  /** Months to repay, from the amount, the payment and the rate; fractional as stored; null if never repaid. */
+  termMonths: z.number().nullable(),
+  /** The product's nominal annual rate (0.08 for 8 %), from the lender's file. */
+  nominalRate: z.number(),
+  /** What the client pays upfront: the goods price beyond the credit (0 when the credit covers it all). */
+  downPayment: z.number(),
+  /** The credit beyond the goods price (fees or insurance financed with it); 0 when within the price. */
+  financedBeyondPrice: z.number(),
+  /** Payment × term; null without a term. */
+  totalRepaid: z.number().nullable(),
+  monthlyIncome: z.number().nullable(),
+  /** Monthly payment ÷ monthly income (debt burden of this loan). */
+  paymentToIncome: z.number().nullable(),
+  warnings: z.array(offerWarningSchema),
 });
+export type Offer = z.infer<typeof offerSchema>;
 
 export const clientExplanationSchema = z.object({
   clientId: z.int().nullable(),
@@ -495,7 +533,7 @@ export type Comparison = z.infer<typeof compareOutput>;
 export const whatIfInput = z.strictObject({
   clientId: clientIdSchema,
   lang,
-  edits: applicationEditsSchema,
+  edits: offerEditsSchema,
   /** Also search what would change the decision from the edited application (at most ~300 ms more). */
   counterfactuals: z.boolean().default(true),
 });
@@ -510,9 +548,9 @@ export const familyDeltaSchema = z.object({
 
 export const whatIfOutput = z.object({
   clientId: z.int(),
-  /** The stored application, as applied: every editable amount. */
-  stored: fullEditsSchema,
-  applied: fullEditsSchema,
+  /** The stored application, and the offer the edits make of it. */
+  stored: offerSchema,
+  applied: offerSchema,
   before: z.object({ probability, decision: decisionSchema, riskBand: riskBandSchema }),
   after: z.object({
     probability,
@@ -679,6 +717,35 @@ export const lenderSchema = z.strictObject({
   dataProtectionEmail: z.string().min(1).nullable(),
   /** The consumer credit mediator, for a dispute the lender has not settled. */
   mediator: z.string().min(1).nullable(),
+  /** The credit bureau consulted on every application: the client may obtain from it what it holds on them. */
+  creditBureau: z.strictObject({
+    name: z.string().min(1),
+    /** Where and how the client obtains their record, on one line. */
+    access: z.string().min(1),
+  }),
+  /** The data protection authority a client may complain to (default: France's CNIL). */
+  supervisoryAuthority: z
+    .strictObject({ name: z.string().min(1), address: z.string().min(1), website: z.string().min(1) })
+    .default({
+      name: 'CNIL (Commission nationale de l’informatique et des libertés)',
+      address: '3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07',
+      website: 'www.cnil.fr',
+    }),
+  /** How long the application and the record of its decision are kept. */
+  retention: z.strictObject({
+    /** After a refusal, counted from the decision. */
+    refusedMonths: z.int().min(1).max(600),
+    /** After a granted credit, counted from the end of the contract. */
+    grantedYearsAfterEnd: z.int().min(1).max(50),
+  }),
+  /**
+   * The nominal annual rate of each product (0.08 for 8 %), from which the term of a loan follows from its amount
+   * and monthly payment (src-main/explain/amortisation.ts). Default: 8 % for cash loans, 18 % for revolving ones,
+   * a French consumer lender's usual rates under the usury ceilings; set yours.
+   */
+  nominalRates: z
+    .record(contractTypeSchema, z.number().min(0).max(1))
+    .default({ 'Cash loans': 0.08, 'Revolving loans': 0.18 }),
 });
 export type Lender = z.infer<typeof lenderSchema>;
 

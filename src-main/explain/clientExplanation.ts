@@ -168,11 +168,15 @@ export interface ClientExplainer {
   explainClient(db: ClientBase, clientId: number, lang: Lang): ClientExplanation;
   /** The client with some application amounts changed (what-if); the stored client is not touched. */
   explainEdited(db: ClientBase, clientId: number, edits: ApplicationEdits, lang: Lang): ClientExplanation;
-  /** What would change the decision, starting from the stored application or from `edits` applied to it. */
+  /**
+   * What would change the decision, starting from the stored application or from `edits` applied to it; the
+   * term lever amortises at `nominalRate`, the product's nominal annual rate (0.08 for 8 %).
+   */
   counterfactuals(
     db: ClientBase,
     clientId: number,
     lang: Lang,
+    nominalRate: number,
     edits?: ApplicationEdits,
   ): CounterfactualResult;
 }

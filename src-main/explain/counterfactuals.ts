@@ -1,4 +1,5 @@
 import type { ApplicationEdits } from '../features/client.ts';
+import { monthlyPayment, termInMonths } from './amortisation.ts';
 import type {
   CounterfactualLimits,
   CounterfactualOption,
@@ -16,7 +17,8 @@ import { formatCurrency, formatDuration, formatPercent } from './formatValue.ts'
  * `probabilityOf`. Nothing else of the client moves (no immutable or protected feature is ever touched).
  *
  * - amount: a smaller project, credit, goods price and annuity scaled down together (same term);
- * - term: the same credit over more months, so a lower annuity (term in months ≈ credit / annuity);
+ * - term: the same credit over more months at the product's nominal rate, so a lower annuity (amortisation.ts:
+ *   the current term follows from the credit and the annuity, the new annuity from the credit and the new term);
  * - down payment: the same goods price, less credit (and a proportionally lower annuity, same term).
  *
  * Each lever alone is scanned from the smallest move up on a coarse grid (5 %, 6 months), and the first move
@@ -50,6 +52,8 @@ export interface CounterfactualSearch {
   clientId: number;
   lang: Lang;
   current: Amounts;
+  /** The product's nominal annual rate, which ties the term to the credit and the annuity. */
+  nominalRate: number;
   /** Probability of default of the application with these amounts. */
   probabilityOf: (edits: ApplicationEdits) => number;
   threshold: number;
@@ -79,7 +83,7 @@ export function searchCounterfactuals(search: CounterfactualSearch): Counterfact
   const { current, limits, lang } = search;
   const currentEdits = editsOf(current);
   const currentProbability = search.probabilityOf(currentEdits);
-  const levers = availableLevers(current, limits);
+  const levers = availableLevers(current, search.nominalRate, limits);
   let found: Candidate[] = [];
   if (search.needed) {
     found = levers.flatMap((lever) => {
@@ -120,24 +124,29 @@ export function decisionOf(probability: number, threshold: number): Decision {
   return probability >= threshold ? 'refused' : 'granted';
 }
 
-function availableLevers(current: Amounts, limits: CounterfactualLimits): Lever[] {
+function availableLevers(current: Amounts, rate: number, limits: CounterfactualLimits): Lever[] {
   const levers: Lever[] = ['amount'];
-  if (current.annuity !== null && termOf(current) + 1 <= limits.maxTermMonths) levers.push('term');
+  // An annuity that does not cover the interest has no term to extend (termOf is infinite).
+  if (current.annuity !== null && termOf(current, rate) + 1 <= limits.maxTermMonths) levers.push('term');
   if (current.goods !== null) levers.push('down-payment');
   return levers;
 }
 
-function termOf(amounts: Amounts): number {
-  return amounts.credit / amounts.annuity!;
+function termOf(amounts: Amounts, rate: number): number {
+  return termInMonths(amounts.credit, amounts.annuity!, rate);
 }
 
 /** Largest move of a lever within the limits. */
-function maxSize(lever: Lever, current: Amounts, limits: CounterfactualLimits): number {
+function maxSize(lever: Lever, search: CounterfactualSearch): number {
+  const { current, limits } = search;
   switch (lever) {
     case 'amount':
       return 1 - limits.minAmountShare;
     case 'term':
-      return Math.min(limits.maxExtraMonths, Math.floor(limits.maxTermMonths - termOf(current)));
+      return Math.min(
+        limits.maxExtraMonths,
+        Math.floor(limits.maxTermMonths - termOf(current, search.nominalRate)),
+      );
     case 'down-payment':
       // The credit cannot go to zero: at most all of it but one euro.
       return Math.min(limits.maxDownPaymentShare, (current.credit - 1) / current.goods!);
@@ -145,7 +154,7 @@ function maxSize(lever: Lever, current: Amounts, limits: CounterfactualLimits): 
 }
 
 /** The amounts after a move; every amount is rounded as an application states it (euros, annuity in cents). */
-function apply(amounts: Amounts, move: Move): Amounts {
+function apply(amounts: Amounts, move: Move, rate: number): Amounts {
   const cents = (x: number) => Math.round(x * 100) / 100;
   switch (move.lever) {
     case 'amount': {
@@ -157,7 +166,10 @@ function apply(amounts: Amounts, move: Move): Amounts {
       };
     }
     case 'term':
-      return { ...amounts, annuity: cents(amounts.credit / (termOf(amounts) + move.size)) };
+      return {
+        ...amounts,
+        annuity: cents(monthlyPayment(amounts.credit, rate, termOf(amounts, rate) + move.size)),
+      };
     case 'down-payment': {
       const credit = Math.round(amounts.credit - move.size * amounts.goods!);
       return {
@@ -200,15 +212,16 @@ function firstReaching(
   lever: Lever,
   step: number,
   from = 0,
-  to = maxSize(lever, search.current, search.limits),
+  to = maxSize(lever, search),
 ): Candidate | undefined {
-  const start = before.reduce(apply, search.current);
+  const rate = search.nominalRate;
+  const start = before.reduce((amounts, move) => apply(amounts, move, rate), search.current);
   // Sizes counted in whole steps from `from`, rounded to whole months or hundredths, so grids land on the same
   // sizes every time; the last one is `to` itself.
   for (let k = 1; from + (k - 1) * step < to - 1e-9; k++) {
     const size = Math.min(lever === 'term' ? from + k * step : Math.round((from + k * step) * 100) / 100, to);
     const move = { lever, size };
-    const amounts = apply(start, move);
+    const amounts = apply(start, move, rate);
     const edits = editsOf(amounts);
     const probability = search.probabilityOf(edits);
     if (probability < search.target) {
@@ -226,7 +239,7 @@ function firstReaching(
 function smallestPair(search: CounterfactualSearch, other: Lever): Candidate | undefined {
   const { limits } = search;
   let best: Candidate | undefined;
-  const lastMonths = maxSize('term', search.current, limits);
+  const lastMonths = maxSize('term', search);
   const otherLimit = limitOf(other, limits);
   for (let months = PAIR_MONTHS; months <= lastMonths; months += PAIR_MONTHS) {
     const termCost = months / limitOf('term', limits);
@@ -234,7 +247,7 @@ function smallestPair(search: CounterfactualSearch, other: Lever): Candidate | u
     if (room <= 0) break;
     const step = stepOf(other, COARSE);
     // Below the best total, on the grid.
-    const to = Math.min(maxSize(other, search.current, limits), Math.floor((room - 1e-9) / step) * step);
+    const to = Math.min(maxSize(other, search), Math.floor((room - 1e-9) / step) * step);
     const hit = firstReaching(search, [{ lever: 'term', size: months }], other, step, 0, to);
     if (hit && (!best || hit.cost < best.cost)) best = hit;
   }

@@ -120,6 +120,7 @@ export class ExplanationEngine implements ClientExplainer {
     db: ClientBase,
     clientId: number,
     lang: Lang,
+    nominalRate: number,
     edits: ApplicationEdits = {},
   ): CounterfactualResult {
     const vector = editedVector(db, clientId, edits);
@@ -135,6 +136,7 @@ export class ExplanationEngine implements ClientExplainer {
       clientId,
       lang,
       current,
+      nominalRate,
       probabilityOf: (candidate) => {
         vector.set(editedApplicationFeatures(db, clientId, candidate), 0);
         return this.probabilityOf(vector);

@@ -16,6 +16,7 @@ import { ModelRuntime } from './modelRuntime.ts';
 import { createScoringService, Scores } from './scoring.ts';
 import { createWhatIfService } from './whatIf.ts';
 import { loadLenderDetails } from './lenderDetails.ts';
+import { Offers } from './offers.ts';
 
 /**
  * The composition root of the application core: opens the client base and the model folder once, builds the
@@ -78,6 +79,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     now,
   };
   const scores = new Scores(context);
+  const offers = new Offers(db, lender);
   const explanations = new Explanations(context, scores);
   const comparisons = new Comparisons(
     context,
@@ -111,7 +113,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...createScoringService(scores),
     ...createExplanationsService(explanations),
     ...createComparisonService(comparisons),
-    ...createWhatIfService(context, explanations),
+    ...createWhatIfService(context, explanations, offers),
     ...createModelInfoService(context),
     ...createDecisionsService(context, scores),
     ...createAuditService(context),

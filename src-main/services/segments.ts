@@ -49,11 +49,11 @@ export function segmentOf(codes: { contractType: number; ageBand: number; income
 }
 
 const segmentWords = {
-  fr: { ageBand: 'âge', years: 'ans', incomeBand: 'revenu annuel', all: 'tous les clients passés' },
-  en: { ageBand: 'age', years: 'years', incomeBand: 'annual income', all: 'all past clients' },
+  fr: { ageBand: 'âge', years: 'ans', incomeBand: 'revenu mensuel', all: 'tous les clients passés' },
+  en: { ageBand: 'age', years: 'years', incomeBand: 'monthly income', all: 'all past clients' },
 } as const;
 
-/** "prêt en espèces, âge 35-44 ans, revenu annuel 100k-150k": the criteria of a segment, for a heading. */
+/** "prêt en espèces, âge 35-44 ans, revenu mensuel 100k-150k": the criteria of a segment, for a heading. */
 export function describeSegment(segment: Segment, lang: Lang): string {
   const words = segmentWords[lang];
   const parts: string[] = [];

@@ -1,43 +1,63 @@
-import type { ApiOutput } from '../../src-main/api/contract.ts';
-
-/** The three amounts of an application the what-if edits (Kaggle names). */
-export type Amounts = ApiOutput<'whatIf'>['applied'];
+import type { Offer, OfferEdits } from '../../src-main/api/contract.ts';
 
 export interface Levers {
   /** Amount borrowed (AMT_CREDIT). */
   amount: number;
-  /** Repayment term in months. */
-  termMonths: number;
-  /** What the client pays upfront: goods price − amount borrowed. */
-  downPayment: number;
+  /** Repayment term in months; null when the stored payment never repays the credit (the data look wrong). */
+  termMonths: number | null;
+  /**
+   * Goods price − amount borrowed: what the client pays upfront when positive, the credit financed beyond the
+   * price when negative (shown as such, never as a negative down payment); null without a goods price.
+   */
+  downPayment: number | null;
 }
+
+export type LeverName = keyof Levers;
 
 /**
- * The levers a manager talks about (amount, term, down payment) as a view over the three stored amounts, with no
- * interest: term = credit / annuity (months), down payment = goods price − credit. Moving one lever keeps the
- * others: a longer term lowers the annuity, a larger amount keeps the term and the down payment.
+ * The levers a manager talks about (amount, term, down payment) over an offer the API worked out; the payment
+ * that goes with them always comes from the API, which amortises at the product's rate. Moving one lever keeps
+ * the others: a longer term lowers the payment, a larger amount keeps the term and the down payment (a bigger
+ * project), a larger down payment keeps the goods price (less to borrow).
  */
-export function leversOf(amounts: Amounts): Levers {
+export function leversOf(offer: Offer): Levers {
   return {
-    amount: amounts.AMT_CREDIT,
-    termMonths: amounts.AMT_ANNUITY > 0 ? amounts.AMT_CREDIT / amounts.AMT_ANNUITY : 0,
-    downPayment: amounts.AMT_GOODS_PRICE - amounts.AMT_CREDIT,
+    amount: offer.AMT_CREDIT,
+    termMonths: offer.termMonths,
+    downPayment: offer.AMT_GOODS_PRICE === null ? null : offer.AMT_GOODS_PRICE - offer.AMT_CREDIT,
   };
 }
 
-/** The amounts after moving one lever to `value`. */
-export function withLever(amounts: Amounts, lever: keyof Levers, value: number): Amounts {
-  const current = leversOf(amounts);
-  const next = { ...current, [lever]: value };
-  return {
-    AMT_CREDIT: next.amount,
-    // Unchanged term and amount keep the annuity exactly as stored (no rounding through the term).
-    AMT_ANNUITY:
-      next.amount === current.amount && next.termMonths === current.termMonths
-        ? amounts.AMT_ANNUITY
-        : next.amount / next.termMonths,
-    AMT_GOODS_PRICE: next.amount + next.downPayment,
-  };
+/** The levers after moving one of them to `value`. */
+export function withLever(levers: Levers, lever: LeverName, value: number): Levers {
+  if (lever === 'downPayment' && levers.downPayment !== null) {
+    const goods = levers.amount + levers.downPayment;
+    return { ...levers, amount: goods - value, downPayment: value };
+  }
+  return { ...levers, [lever]: value };
+}
+
+/** What the API is asked to simulate: the levers that differ from the stored application. */
+export function editsOf(levers: Levers, stored: Offer): OfferEdits {
+  const storedLevers = leversOf(stored);
+  const edits: OfferEdits = {};
+  if (levers.amount !== storedLevers.amount) edits.AMT_CREDIT = levers.amount;
+  if (levers.termMonths !== null && levers.termMonths !== storedLevers.termMonths)
+    edits.termMonths = levers.termMonths;
+  const goods = levers.downPayment === null ? null : levers.amount + levers.downPayment;
+  if (goods !== null && goods !== stored.AMT_GOODS_PRICE) edits.AMT_GOODS_PRICE = goods;
+  return edits;
+}
+
+/** The offer as the API takes it back for a decision: its three amounts. */
+export function offerAmounts(offer: Offer): OfferEdits {
+  return offer.AMT_GOODS_PRICE === null
+    ? { AMT_CREDIT: offer.AMT_CREDIT, AMT_ANNUITY: offer.AMT_ANNUITY }
+    : {
+        AMT_CREDIT: offer.AMT_CREDIT,
+        AMT_ANNUITY: offer.AMT_ANNUITY,
+        AMT_GOODS_PRICE: offer.AMT_GOODS_PRICE,
+      };
 }
 
 export interface LeverRange {
@@ -48,33 +68,32 @@ export interface LeverRange {
 
 /**
  * Slider ranges around the stored application: amount from 30 % to 150 %, term from 6 months to 6 years beyond
- * the stored one, down payment up to half the goods price. Steps are round figures a client would quote.
+ * the stored one (50 years at most), down payment up to half the goods price. Steps are round figures a client
+ * would quote.
  */
-export function leverRanges(stored: Amounts): Record<keyof Levers, LeverRange> {
+export function leverRanges(stored: Offer): Record<LeverName, LeverRange> {
   const levers = leversOf(stored);
   const amountStep = levers.amount >= 100_000 ? 1_000 : 100;
   const roundDown = (value: number, step: number) => Math.floor(value / step) * step;
   const roundUp = (value: number, step: number) => Math.ceil(value / step) * step;
+  const term = levers.termMonths ?? 0;
+  const down = levers.downPayment ?? 0;
   return {
     amount: {
       min: roundDown(levers.amount * 0.3, amountStep),
       max: roundUp(levers.amount * 1.5, amountStep),
       step: amountStep,
     },
-    termMonths: { min: 6, max: Math.max(72, Math.ceil(levers.termMonths) + 72), step: 1 },
+    termMonths: { min: 6, max: Math.min(600, Math.max(72, Math.ceil(term) + 72)), step: 1 },
     downPayment: {
-      min: Math.min(0, roundDown(levers.downPayment, amountStep)),
-      max: roundUp(Math.max(stored.AMT_GOODS_PRICE * 0.5, levers.downPayment), amountStep),
+      min: Math.min(0, roundDown(down, amountStep)),
+      max: roundUp(Math.max((stored.AMT_GOODS_PRICE ?? 0) * 0.5, down), amountStep),
       step: amountStep,
     },
   };
 }
 
-/** True when the amounts are the stored ones (nothing to simulate). */
-export function isUnchanged(amounts: Amounts, stored: Amounts): boolean {
-  return (
-    amounts.AMT_CREDIT === stored.AMT_CREDIT &&
-    amounts.AMT_ANNUITY === stored.AMT_ANNUITY &&
-    amounts.AMT_GOODS_PRICE === stored.AMT_GOODS_PRICE
-  );
+/** True when the levers are the stored application's (nothing to simulate). */
+export function isUnchanged(levers: Levers, stored: Offer): boolean {
+  return Object.keys(editsOf(levers, stored)).length === 0;
 }

@@ -6,6 +6,8 @@ import { LANGS, type Lang } from '../../explain/clientExplanation.ts';
 import { explainCsvFile, type ExplainCsvSummary } from '../../explain/explainCsv.ts';
 import { ExplanationEngine } from '../../explain/explanationEngine.ts';
 import { readExplanationReference } from '../../explain/explanationReference.ts';
+import { lenderEnvVar, loadLenderDetails } from '../../services/lenderDetails.ts';
+import { Offers } from '../../services/offers.ts';
 import { formatClientReport } from '../clientReport.ts';
 import { createProgress } from '../progress.ts';
 
@@ -134,7 +136,10 @@ async function openEngine(options: ExplainOptions, command: Command): Promise<Cl
 function explainOneClient(run: ClientRun, options: ExplainOptions): void {
   try {
     const explanation = run.engine.explainClient(run.db, run.client, options.lang);
-    const counterfactuals = run.engine.counterfactuals(run.db, run.client, options.lang);
+    const rate = new Offers(run.db, loadLenderDetails(process.env[lenderEnvVar] || undefined)).rateOf(
+      run.client,
+    );
+    const counterfactuals = run.engine.counterfactuals(run.db, run.client, options.lang, rate);
     process.stdout.write(formatClientReport(explanation, counterfactuals));
   } finally {
     run.db.close();

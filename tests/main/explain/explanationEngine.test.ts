@@ -15,7 +15,11 @@ import {
 import { clientFeatures, editedApplicationFeatures } from '../../../src-main/features/client.ts';
 import { featureIndex } from '../../../src-main/features/recipe.ts';
 import { OnnxScorer } from '../../../src-main/model/onnxScorer.ts';
+import { monthlyPayment, termInMonths } from '../../../src-main/explain/amortisation.ts';
 import { demoModels, type DemoModels } from './support/demoModel.ts';
+
+/** The nominal rate the term lever amortises at (a cash loan's in the repository's lender file). */
+const RATE = 0.08;
 
 let models: DemoModels;
 let db: ClientBase;
@@ -155,8 +159,9 @@ describe('ExplanationEngine.counterfactuals', () => {
     const refused = ids.filter((id) => engine.explainClient(db, id, 'en').decision === 'refused').slice(0, 8);
     expect(refused.length).toBeGreaterThan(3);
     let found = 0;
+    let termOptions = 0;
     for (const id of refused) {
-      const result = engine.counterfactuals(db, id, 'en');
+      const result = engine.counterfactuals(db, id, 'en', RATE);
       expect(result.current.decision).toBe('refused');
       expect(result.target).toBe(engine.threshold);
       if (result.status === 'none-within-limits') {
@@ -188,8 +193,17 @@ describe('ExplanationEngine.counterfactuals', () => {
         expect(amount.edits.AMT_CREDIT).toBe(Math.round(result.current.edits.AMT_CREDIT! * (1 - share)));
         expect(amount.text).toMatch(/^Borrow \d+% less \(€[\d,]+\)/);
       }
+      const term = result.options.find((o) => o.levers.join() === 'term');
+      if (term) {
+        const { AMT_CREDIT: credit, AMT_ANNUITY: annuity } = result.current.edits;
+        const months = termInMonths(credit!, annuity!, RATE) + term.changes[0]!.size;
+        expect(term.edits.AMT_CREDIT).toBe(credit);
+        expect(term.edits.AMT_ANNUITY).toBeCloseTo(monthlyPayment(credit!, RATE, months), 2);
+        termOptions++;
+      }
     }
     expect(found).toBeGreaterThan(0);
+    expect(termOptions).toBeGreaterThan(0);
   });
 
   it('gives a borderline client (granted, close to the threshold) options that open a margin', async () => {
@@ -204,7 +218,7 @@ describe('ExplanationEngine.counterfactuals', () => {
     expect(borderline.length).toBeGreaterThan(0);
     let found = 0;
     for (const id of borderline) {
-      const result = wide.counterfactuals(db, id, 'en');
+      const result = wide.counterfactuals(db, id, 'en', RATE);
       expect(result.current.decision).toBe('granted');
       expect(result.target).toBeCloseTo(wide.threshold - band, 15);
       expect(result.status).not.toBe('not-needed');
@@ -220,12 +234,12 @@ describe('ExplanationEngine.counterfactuals', () => {
     expect(found).toBeGreaterThan(0);
     // Outside the band (the default two points), the same clients need nothing.
     const clear = borderline.filter((id) => !engine.explainClient(db, id, 'en').borderline);
-    for (const id of clear) expect(engine.counterfactuals(db, id, 'en').status).toBe('not-needed');
+    for (const id of clear) expect(engine.counterfactuals(db, id, 'en', RATE).status).toBe('not-needed');
   });
 
   it('has nothing to search for a clearly granted client, and says so when the limits allow nothing', async () => {
     const granted = ids.find((id) => engine.explainClient(db, id, 'en').probability < engine.threshold / 2)!;
-    const easy = engine.counterfactuals(db, granted, 'fr');
+    const easy = engine.counterfactuals(db, granted, 'fr', RATE);
     expect(easy.status).toBe('not-needed');
     expect(easy.summary).toBe('Demande accordée avec une marge suffisante : rien à changer.');
 
@@ -234,7 +248,7 @@ describe('ExplanationEngine.counterfactuals', () => {
       db,
       limits: { minAmountShare: 1, maxExtraMonths: 0, maxDownPaymentShare: 0 },
     });
-    const none = strict.counterfactuals(db, refused, 'fr');
+    const none = strict.counterfactuals(db, refused, 'fr', RATE);
     expect(none.status).toBe('none-within-limits');
     expect(none.summary).toMatch(/^Aucun changement acceptable trouvé dans les limites/);
   });

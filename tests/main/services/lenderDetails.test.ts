@@ -20,6 +20,18 @@ const branchOffice = {
   email: null,
   dataProtectionEmail: 'dpo@example.org',
   mediator: null,
+  creditBureau: { name: 'Bureau de test', access: '1 rue du Test, 69000 Lyon' },
+  retention: { refusedMonths: 3, grantedYearsAfterEnd: 10 },
+};
+/** What an installation's file leaves out takes the documented defaults. */
+const withDefaults = {
+  ...branchOffice,
+  supervisoryAuthority: {
+    name: 'CNIL (Commission nationale de l’informatique et des libertés)',
+    address: '3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07',
+    website: 'www.cnil.fr',
+  },
+  nominalRates: { 'Cash loans': 0.08, 'Revolving loans': 0.18 },
 };
 
 let services: Services | undefined;
@@ -31,7 +43,11 @@ describe('lender details', () => {
       name: 'Prêt à dépenser',
       dataProtectionEmail: expect.any(String),
     });
-    expect(loadLenderDetails(file('lyon.json', JSON.stringify(branchOffice)))).toEqual(branchOffice);
+    expect(loadLenderDetails(file('lyon.json', JSON.stringify(branchOffice)))).toEqual(withDefaults);
+    const ownRates = { ...branchOffice, nominalRates: { 'Cash loans': 0.05, 'Revolving loans': 0.2 } };
+    expect(loadLenderDetails(file('rates.json', JSON.stringify(ownRates))).nominalRates).toEqual(
+      ownRates.nominalRates,
+    );
   });
 
   it('refuse a missing file, a file that is not JSON and a field that is missing, empty or unknown, naming it', () => {
@@ -51,6 +67,14 @@ describe('lender details', () => {
     expect(() => loadLenderDetails(file('c.json', JSON.stringify({ ...branchOffice, fax: '1' })))).toThrow(
       /c\.json are not valid: .*fax/,
     );
+    const noRevolvingRate = { ...branchOffice, nominalRates: { 'Cash loans': 0.05 } };
+    expect(() => loadLenderDetails(file('d.json', JSON.stringify(noRevolvingRate)))).toThrow(
+      /d\.json are not valid: nominalRates\.Revolving loans:/,
+    );
+    const percentNotShare = { ...branchOffice, nominalRates: { 'Cash loans': 8, 'Revolving loans': 0.2 } };
+    expect(() => loadLenderDetails(file('e.json', JSON.stringify(percentNotShare)))).toThrow(
+      /e\.json are not valid: nominalRates\.Cash loans:/,
+    );
   });
 
   it('come with the application’s status, for the sheet', async () => {
@@ -61,6 +85,6 @@ describe('lender details', () => {
       lenderFile: file('status.json', JSON.stringify(branchOffice)),
       onWarning: () => {},
     });
-    expect((await services.handlers.getStatus({})).lender).toEqual(branchOffice);
+    expect((await services.handlers.getStatus({})).lender).toEqual(withDefaults);
   });
 });
