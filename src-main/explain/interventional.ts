@@ -13,6 +13,12 @@ import { Traversal } from './traverse.ts';
  * does, the leaf's value v goes +v·(a−1)!b!/(a+b)! to each of the a and −v·a!(b−1)!/(a+b)! to each of the b.
  * Background rows are reduced, per leaf, to their distinct masks with a count, once; a row then costs one pass
  * over each leaf's distinct background masks instead of one traversal per background row.
+ *
+ * With `playerOf` (feature → player), the players of the game are groups of features (the reason families):
+ * "the players in S take the row's values". A leaf's slots are then its distinct players, a player being satisfied
+ * when all the path's splits on its features are, and the same shares go to players: exact Shapley values of the
+ * groups, which differ from the sums of the features' own values when features of a group interact with others.
+ * SHAP values are then written per player (0 … players − 1).
  */
 export class InterventionalShap {
   readonly bias: number;
@@ -25,7 +31,7 @@ export class InterventionalShap {
   private readonly groupWeight: Float64Array;
   private readonly traversal: Traversal;
 
-  constructor(model: TreeModel, background: Float64Array, rows: number) {
+  constructor(model: TreeModel, background: Float64Array, rows: number, playerOf?: ArrayLike<number>) {
     const { forest } = model;
     const n = forest.nFeatures;
     if (rows === 0) throw new Error('interventional TreeSHAP needs at least one background row');
@@ -33,11 +39,11 @@ export class InterventionalShap {
       throw new Error(`background: ${background.length} values for ${rows} rows × ${n} features`);
     }
     this.model = model;
-    const paths = buildLeafPaths(forest, false);
+    const paths = buildLeafPaths(forest, false, playerOf);
     if (paths.maxSlots > MASK_SLOTS) {
       throw new TreeModelError(
         model.file,
-        `a path tests ${paths.maxSlots} distinct features; interventional TreeSHAP handles at most ${MASK_SLOTS}`,
+        `a path tests ${paths.maxSlots} distinct ${playerOf ? 'groups of ' : ''}features; interventional TreeSHAP handles at most ${MASK_SLOTS}`,
       );
     }
     this.paths = paths;

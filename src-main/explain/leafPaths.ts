@@ -8,6 +8,9 @@ export const MASK_SLOTS = 31;
  * order they first appear on the path, so a node's slot is the same for every leaf below it). A row's traversal
  * clears a slot's bit on the side of a split the row does not take; the bits left at a leaf say which path
  * features the row satisfies, which is all TreeSHAP needs to know about the row at that leaf.
+ *
+ * With `playerOf` (feature → player, for Shapley values of groups of features), a slot is a distinct player on the
+ * path instead: its bit stays set only when the row satisfies every split of the path on that player's features.
  */
 export interface LeafPaths {
   /** Leaves of tree t are [leafStart[t], leafStart[t + 1]), in preorder. */
@@ -15,6 +18,7 @@ export interface LeafPaths {
   leafNode: Int32Array;
   /** Slots of leaf l are [slotStart[l], slotStart[l + 1]). */
   slotStart: Int32Array;
+  /** The feature of each slot (its player, when built with `playerOf`). */
   slotFeature: Int32Array;
   /**
    * Per slot, the share of training data that goes the leaf's way at the path's splits on that feature (product
@@ -26,9 +30,15 @@ export interface LeafPaths {
   maxSlots: number;
 }
 
-export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
+export function buildLeafPaths(forest: Forest, withCovers: boolean, playerOf?: ArrayLike<number>): LeafPaths {
   const cover = forest.cover;
   if (withCovers && !cover) throw new Error('leaf paths with covers need a forest with covers');
+  if (playerOf && playerOf.length !== forest.nFeatures) {
+    throw new Error(`leaf paths: ${playerOf.length} players given for ${forest.nFeatures} features`);
+  }
+  const keyOf = (feature: number) => (playerOf ? playerOf[feature]! : feature);
+  let keys = forest.nFeatures;
+  if (playerOf) for (let j = 0; j < playerOf.length; j++) keys = Math.max(keys, playerOf[j]! + 1);
   const leafStart = new Int32Array(forest.nTrees + 1);
   const leafNode: number[] = [];
   const slotStart: number[] = [0];
@@ -37,7 +47,7 @@ export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
   const clearMask = new Int32Array(forest.feature.length).fill(-1);
   let maxSlots = 0;
 
-  const slotOf = new Int32Array(forest.nFeatures).fill(-1);
+  const slotOf = new Int32Array(keys).fill(-1);
   const features: number[] = [];
   const zeros: number[] = [];
 
@@ -53,12 +63,13 @@ export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
       maxSlots = Math.max(maxSlots, slots);
       return;
     }
-    let slot = slotOf[feature]!;
+    const key = keyOf(feature);
+    let slot = slotOf[key]!;
     const isNew = slot < 0;
     if (isNew) {
       slot = slots;
-      slotOf[feature] = slot;
-      features[slot] = feature;
+      slotOf[key] = slot;
+      features[slot] = key;
       zeros[slot] = 1;
     }
     clearMask[node] = slot < MASK_SLOTS ? ~(1 << slot) : -1;
@@ -68,7 +79,7 @@ export function buildLeafPaths(forest: Forest, withCovers: boolean): LeafPaths {
       visit(child, isNew ? slots + 1 : slots);
       zeros[slot] = saved;
     }
-    if (isNew) slotOf[feature] = -1;
+    if (isNew) slotOf[key] = -1;
   };
 
   for (let t = 0; t < forest.nTrees; t++) {

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdditivityError, Explainer, type ExplainerOptions } from '../../../src-main/explain/explainer.ts';
+import { GroupShap } from '../../../src-main/explain/groupShap.ts';
 import { parseOnnxTrees, readOnnxTrees } from '../../../src-main/explain/onnxTrees.ts';
 import { readCsvNumbers } from './support/csv.ts';
 import {
@@ -9,11 +10,13 @@ import {
   bruteForceShapley,
   interventionalValue,
   pathDependentValue,
+  prng,
   randomForest,
   randomRows,
   specMargin,
   type ForestSpec,
   type Mode,
+  type SpecNode,
 } from './support/forestSpec.ts';
 import { encodeForest } from './support/onnxModel.ts';
 
@@ -172,6 +175,73 @@ describe('interventional TreeSHAP equals the Shapley values of the interventiona
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('interventional TreeSHAP of groups equals the Shapley values of the groups as players', () => {
+  it('random forests, backgrounds and groupings (groups whose features interact within and across)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 7 }),
+        (seed, nFeatures, groups, maxDepth, backgroundRows) => {
+          const spec = randomForest(seed, { nFeatures, nTrees: 4, maxDepth, flatCovers: true });
+          const background = randomRows(seed + 1, backgroundRows, nFeatures);
+          const random = prng(seed + 3);
+          const groupOf = Array.from({ length: nFeatures }, () => Math.floor(random() * groups));
+          const shap = new GroupShap(
+            parseOnnxTrees('random.onnx', encodeForest(spec)),
+            { values: Float64Array.from(background.flat()), rows: backgroundRows },
+            groupOf,
+            groups,
+          );
+          const phi = new Float64Array(groups);
+          for (const row of randomRows(seed + 2, 4, nFeatures)) {
+            const margin = shap.explain(Float64Array.from(row), phi);
+            const expected = bruteForceShapley(groups, (inS) =>
+              interventionalValue(spec, row, background, (j) => inS(groupOf[j]!)),
+            );
+            phi.forEach((value, g) => expect(value).toBeCloseTo(expected[g]!, 9));
+            expect(shap.bias).toBeCloseTo(
+              interventionalValue(spec, row, background, () => false),
+              9,
+            );
+            expect(margin).toBeCloseTo(specMargin(spec, row), 12);
+            expect(phi.reduce((s, v) => s + v, shap.bias)).toBeCloseTo(margin, 9);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('differs from the sum of the features’ values when features of two groups interact', () => {
+    // One tree: x0 > 0 and x1 > 0 and x2 > 0 gives 1. Groups {x0, x1} and {x2}; the background has all three ≤ 0.
+    const leaf = (value: number): SpecNode => ({ kind: 'leaf', value, cover: 1 });
+    const split = (feature: number, onTrue: SpecNode): SpecNode => ({
+      kind: 'branch',
+      mode: 'BRANCH_GT',
+      feature,
+      threshold: 0,
+      missingTracksTrue: false,
+      cover: 1,
+      onTrue,
+      onFalse: leaf(0),
+    });
+    const spec: ForestSpec = { nFeatures: 3, base: 0, trees: [split(0, split(1, split(2, leaf(1))))] };
+    const shap = new GroupShap(
+      parseOnnxTrees('and.onnx', encodeForest(spec)),
+      { values: Float64Array.from([-1, -1, -1]), rows: 1 },
+      [0, 0, 1],
+      2,
+    );
+    const phi = new Float64Array(2);
+    shap.explain(Float64Array.from([1, 1, 1]), phi);
+    // As players, the two groups share the leaf equally; the features' own values would give the first 2/3.
+    expect(Array.from(phi)).toEqual([0.5, 0.5]);
   });
 });
 
