@@ -1,4 +1,5 @@
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { csvLine } from '../data/csv/csvCell.ts';
 import { readCsvFile } from '../data/csv/readCsvFile.ts';
 import { InputError, layoutColumns, readRecord, type ColumnLayout } from './csvColumns.ts';
 import type { ShapBatch, ShapMethod } from './explainer.ts';
@@ -52,8 +53,7 @@ export async function explainCsvFile(options: ExplainCsvOptions): Promise<Explai
     const out = fd;
     writeSync(
       out,
-      ['margin', 'probability', ...names.map((name) => `shap_${name}`), 'shap_bias'].map(csvField).join(',') +
-        '\n',
+      csvLine(['margin', 'probability', ...names.map((name) => `shap_${name}`), 'shap_bias']) + '\n',
     );
     let layout: ColumnLayout | undefined;
     let values = new Float64Array(BATCH_ROWS * n);
@@ -137,8 +137,4 @@ function formatBatch(batch: ShapBatch, n: number): string {
     lines.push(fields.join(','));
   }
   return lines.join('\n') + '\n';
-}
-
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

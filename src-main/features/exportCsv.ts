@@ -1,12 +1,8 @@
 import type { ClientBase } from '../data/clientBase.ts';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { csvLine } from '../data/csv/csvCell.ts';
 import { featureNames } from './recipe.ts';
 import { assertCurrentFeatures, blockColumns, readStoredBlocks } from './store.ts';
-
-/** Level names hold commas ("Spouse, partner"): such header fields are quoted (RFC 4180). */
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 const CHUNK_CHARS = 1 << 20;
 
@@ -22,7 +18,8 @@ export function exportFeaturesCsv(db: ClientBase, path: string): number {
   const vector = new Float64Array(featureNames.length);
   let rows = 0;
   try {
-    let chunk = ['SK_ID_CURR', 'TARGET', ...featureNames].map(csvField).join(',') + '\n';
+    // Level names hold commas ("Spouse, partner"): csvLine quotes them.
+    let chunk = csvLine(['SK_ID_CURR', 'TARGET', ...featureNames]) + '\n';
     const select = db
       .prepare(`SELECT SK_ID_CURR, TARGET, ${blockColumns} FROM client_features ORDER BY SK_ID_CURR`)
       .raw(true);

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { csvQuoted } from '../csv/csvCell.ts';
 
 export type Cell = number | string | null;
 /** One row, keyed by column name; null is an empty field (Kaggle's missing value). */
@@ -13,7 +14,6 @@ export interface CsvColumn {
 }
 
 const CHUNK_BYTES = 1 << 18;
-const NEEDS_QUOTES = /[",\r\n]/;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
@@ -47,7 +47,7 @@ export class CsvWriter {
     out.on('error', (error: Error) => {
       this.failure ??= error;
     });
-    this.text(this.names.map(csvText).join(',') + '\n');
+    this.text(this.names.map(csvQuoted).join(',') + '\n');
   }
 
   /** Appends one row; a row that fails validation leaves nothing behind. */
@@ -128,7 +128,7 @@ export class CsvWriter {
   private cell(value: number | string, format: CellFormat, column: string): void {
     if (typeof value === 'string') {
       if (format !== 'text') throw new Error(`column ${column} is numeric but got the text '${value}'`);
-      this.text(csvText(value));
+      this.text(csvQuoted(value));
       return;
     }
     if (!Number.isFinite(value)) throw new Error(`column ${column} got the non-finite number ${value}`);
@@ -203,10 +203,6 @@ export class CsvWriter {
     }
     this.pos += digits;
   }
-}
-
-export function csvText(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /**

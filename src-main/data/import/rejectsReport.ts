@@ -1,11 +1,7 @@
 import { closeSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { csvLine } from '../csv/csvCell.ts';
 import type { Reject } from './rowConverter.ts';
-
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /** The rejects report (file, line, column, value, reason), written beside its final name and renamed when done. */
 export class RejectsReport {
@@ -24,7 +20,7 @@ export class RejectsReport {
 
   add(rejects: Reject[]): void {
     for (const r of rejects) {
-      this.pending.push([r.file, r.line, r.column, r.value, r.reason].map(csvField).join(',') + '\n');
+      this.pending.push(csvLine([r.file, r.line, r.column, r.value, r.reason]) + '\n');
     }
     this.count += rejects.length;
     if (this.pending.length >= 4096) this.flush();

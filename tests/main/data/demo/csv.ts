@@ -3,9 +3,11 @@ import { join } from 'node:path';
 
 /**
  * A reference CSV reader for the tests, written independently of the writer: RFC 4180 quoting ("" inside quotes),
- * LF or CRLF line ends. Unquoted fields are sliced out whole, which keeps it quick on the generated files.
+ * LF or CRLF line ends. Unquoted fields are sliced out whole, which keeps it quick on the generated files. The
+ * separator can be another character, the way French Excel reads a file with `;`.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, separator = ','): string[][] {
+  const separatorCode = separator.charCodeAt(0);
   const rows: string[][] = [];
   let row: string[] = [];
   let i = 0;
@@ -31,14 +33,14 @@ export function parseCsv(text: string): string[][] {
       let j = i;
       while (j < n) {
         const c = text.charCodeAt(j);
-        if (c === 44 || c === 10 || c === 13) break;
+        if (c === separatorCode || c === 10 || c === 13) break;
         j++;
       }
       field = text.slice(i, j);
       i = j;
     }
     row.push(field);
-    if (text[i] === ',') {
+    if (text[i] === separator) {
       i++;
       if (i === n) row.push('');
     } else {

