@@ -1,5 +1,5 @@
 import type { AuditEntry, Caller, CallerHandlers } from '../api/contract.ts';
-import { csvText } from '../data/demo/csvWriter.ts';
+import { csvLine } from '../data/csv/csvCell.ts';
 import { canonicalJson } from './auditLog.ts';
 import { notFound } from '../api/apiFailure.ts';
 import { requireManager, requireRow, type ServiceContext } from './context.ts';
@@ -22,19 +22,18 @@ const CSV_COLUMNS = [
   'hash',
 ];
 
-function csvLine(entry: AuditEntry): string {
-  const cells = [
-    String(entry.seq),
+function auditCsvLine(entry: AuditEntry): string {
+  return csvLine([
+    entry.seq,
     entry.at,
     entry.actor,
     entry.action,
-    entry.clientId === null ? '' : String(entry.clientId),
+    entry.clientId,
     entry.traceId,
     canonicalJson(entry.details),
     entry.prevHash,
     entry.hash,
-  ];
-  return cells.map(csvText).join(',');
+  ]);
 }
 
 export function createAuditService(
@@ -75,7 +74,7 @@ export function createAuditService(
       let entries = 0;
       let head: string | null = null;
       for (const entry of audit.entries()) {
-        lines.push(format === 'csv' ? csvLine(entry) : JSON.stringify(entry));
+        lines.push(format === 'csv' ? auditCsvLine(entry) : JSON.stringify(entry));
         head = entry.hash;
         entries++;
       }

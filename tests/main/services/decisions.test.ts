@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiFailure } from '../../../src-main/api/apiFailure.ts';
 import { parseInput } from '../../../src-main/api/dispatch.ts';
@@ -275,6 +276,16 @@ describe('audit log', () => {
     // The first export was logged: the second one holds one entry more.
     expect(csv.entries).toBe(jsonl.entries + 1);
     expect(csv.fileName).toMatch(/\.csv$/);
+  });
+
+  it('writes no audit CSV cell a spreadsheet would run as a formula', async () => {
+    const name = "-2+3+cmd|' /C calc'!A0";
+    const handlers = services.handlersFor({ via: 'token', manager: { name, branch: null } });
+    await handlers.logEvent(parseInput('logEvent', { clientId: pending[0]!, kind: 'view' }));
+    const csv = await handlers.exportAuditLog(parseInput('exportAuditLog', { format: 'csv' }));
+    const rows = parse(csv.content) as string[][];
+    expect(rows.at(-1)![2]).toBe(`'${name}`);
+    expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell) && !Number.isFinite(Number(cell)))).toEqual([]);
   });
 
   it('gives the chain state in getStatus, walking on from its last check, and sees that check’s entry change', async () => {
