@@ -285,7 +285,9 @@ describe('audit log', () => {
     const csv = await handlers.exportAuditLog(parseInput('exportAuditLog', { format: 'csv' }));
     const rows = parse(csv.content) as string[][];
     expect(rows.at(-1)![2]).toBe(`'${name}`);
-    expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell) && !Number.isFinite(Number(cell)))).toEqual([]);
+    expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell) && !Number.isFinite(Number(cell)))).toEqual(
+      [],
+    );
   });
 
   it('gives the chain state in getStatus, walking on from its last check, and sees that check’s entry change', async () => {

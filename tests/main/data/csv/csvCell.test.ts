@@ -10,9 +10,17 @@ const looksLikeFormula = (cell: string) => FORMULA_START.some((c) => cell.starts
 
 /** Text biased towards what attacks CSV files: formula starts, separators, quotes, line breaks. */
 const hostileText = fc.oneof(
-  fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', "'", '"', ',', ';', 'a', '1', '.', ' ') }),
+  fc.string({
+    unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', "'", '"', ',', ';', 'a', '1', '.', ' '),
+  }),
   fc.string({ unit: 'grapheme' }),
-  fc.constantFrom('=HYPERLINK("http://evil.example","clic")', '@SUM(A1:A9)', "-2+3+cmd|' /C calc'!A0", '+1', '-12.5'),
+  fc.constantFrom(
+    '=HYPERLINK("http://evil.example","clic")',
+    '@SUM(A1:A9)',
+    "-2+3+cmd|' /C calc'!A0",
+    '+1',
+    '-12.5',
+  ),
 );
 const cell = fc.oneof(hostileText, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null));
 const line = fc.array(cell, { minLength: 1, maxLength: 6 });
