@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClientBase } from '../../src-main/data/clientBase.ts';
 import { ensureDemoBase } from '../../src-main/demo/demoBase.ts';
+import { API_HEADERS } from '../../src-main/http/requestChecks.ts';
 import { startServeChild } from './support/serveChild.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -124,7 +125,7 @@ try {
           ...request,
           method: 'POST',
           path: `/api/${method}`,
-          headers: { 'content-type': 'application/json' },
+          headers: API_HEADERS,
           body: JSON.stringify(input),
         };
       },

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClientBase } from '../../src-main/data/clientBase.ts';
 import { ensureDemoBase } from '../../src-main/demo/demoBase.ts';
+import { API_HEADERS } from '../../src-main/http/requestChecks.ts';
 import { startServeChild } from './support/serveChild.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -93,7 +94,7 @@ console.log(`Server at ${url}; ${args.connections} connections for ${args.durati
 // Writes are recorded in a manager's name: the desk is named once, as a manager does at the start of a session.
 const named = await fetch(`${url}/api/setDesk`, {
   method: 'POST',
-  headers: { 'content-type': 'application/json' },
+  headers: API_HEADERS,
   body: JSON.stringify({ manager: { name: 'Load Test', branch: null } }),
 });
 if (!named.ok) throw new Error(`setDesk answered ${named.status}: ${await named.text()}`);
@@ -115,7 +116,7 @@ const requests = [
         ...request,
         method: 'POST',
         path: `/api/${method}`,
-        headers: { 'content-type': 'application/json' },
+        headers: API_HEADERS,
         body: JSON.stringify(input()),
       };
     },

@@ -114,7 +114,24 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError
 
 export const searchClientsInput = z.strictObject({
   /** Digits: client numbers starting with them. Words: first or last names starting with each word. */
-  query: z.string().trim().max(100).default(''),
+  query: z
+    .string()
+    .trim()
+    .max(100)
+    .superRefine((query, context) => {
+      for (const word of query.split(/\s+/)) {
+        // A word with nothing to match (punctuation or accents alone) would otherwise match every name.
+        if (word.length > 0 && !/[\p{L}\p{N}]/u.test(word)) {
+          context.addIssue({
+            code: 'custom',
+            message: `"${word}" has no letter or digit to search for`,
+          });
+        } else if (/^0\d*$/.test(word)) {
+          context.addIssue({ code: 'custom', message: `no client number starts with 0 ("${word}")` });
+        }
+      }
+    })
+    .default(''),
   status: z.array(clientStatusSchema).max(3).optional().describe('any of these statuses (default: all)'),
   /** The decision in force: the recorded final decision when there is one, else the model's. */
   decision: decisionSchema.optional(),
@@ -889,6 +906,16 @@ export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Prom
 /** The API as the services implement it: the caller beside the input, for the methods that record who acts. */
 export type CallerHandlers = {
   [M in ApiMethod]: (input: ApiParsedInput<M>, caller: Caller) => Promise<ApiOutput<M>>;
+};
+
+/**
+ * The headers every HTTP call of the API carries beside its JSON body (src-main/http/requestChecks.ts refuses a
+ * call without them; the renderer's client sends them). A page on another site can send neither without the
+ * server's consent, which it never gives (no CORS), so a form or a no-cors fetch cannot call the API.
+ */
+export type HttpApiHeaders = {
+  'content-type': 'application/json';
+  'x-scoring-desk': '1';
 };
 
 /** The API as a client sees it through a transport: raw input in, a result envelope out, never a throw. */

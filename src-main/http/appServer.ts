@@ -68,6 +68,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     token: options.token,
     anyHost: !isLoopback(options.host),
     onInternalError: (error) => console.error('scoring-desk serve: internal error:', error),
+    log,
   });
   let address: { url: string };
   try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiErrorSchema, apiMethods, contract } from '../api/contract.ts';
 import { statusOfError } from './errorStatus.ts';
+import { API_HEADERS } from './requestChecks.ts';
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, generated from the contract's zod schemas (z.toJSONSchema): one
@@ -18,6 +19,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 const errorStatuses = [...new Set(apiErrorSchema.shape.code.options.map(statusOfError))].sort();
+/** What the transport answers before a method runs (src-main/http/server.ts): a body too large, not JSON. */
+const transportStatuses = [413, 415];
 
 export function openApiDocument(version: string): JsonSchema {
   const errorResponse = { $ref: '#/components/responses/ApiError' };
@@ -31,6 +34,7 @@ export function openApiDocument(version: string): JsonSchema {
             operationId: method,
             summary: spec.summary,
             tags: [spec.readonly ? 'read' : 'record'],
+            parameters: [{ $ref: '#/components/parameters/Mark' }],
             requestBody: {
               required: false,
               content: { 'application/json': { schema: jsonSchema(spec.input, 'input') } },
@@ -40,7 +44,9 @@ export function openApiDocument(version: string): JsonSchema {
                 description: 'the result',
                 content: { 'application/json': { schema: jsonSchema(spec.output, 'output') } },
               },
-              ...Object.fromEntries(errorStatuses.map((status) => [String(status), errorResponse])),
+              ...Object.fromEntries(
+                [...errorStatuses, ...transportStatuses].map((status) => [String(status), errorResponse]),
+              ),
             },
           },
         },
@@ -55,7 +61,8 @@ export function openApiDocument(version: string): JsonSchema {
       description:
         'Probability of default, decision, reasons, comparison, what-if and the decision record of the ' +
         'clients of a Scoring Desk client base. Every method is a POST of its input as JSON; errors come as ' +
-        '{ "error": { "code", "message", "details" } }.',
+        '{ "error": { "code", "message", "details" } }. Every call carries Content-Type: application/json and ' +
+        'X-Scoring-Desk: 1; a request from another origin is refused.',
     },
     servers: [{ url: '/' }],
     paths,
@@ -73,6 +80,16 @@ export function openApiDocument(version: string): JsonSchema {
               },
             },
           },
+        },
+      },
+      parameters: {
+        Mark: {
+          name: 'X-Scoring-Desk',
+          in: 'header',
+          required: true,
+          description:
+            'Sent by the Scoring Desk page and by programs, never by a form or a page on another site (see README, Security).',
+          schema: { const: API_HEADERS['x-scoring-desk'] },
         },
       },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

@@ -5,6 +5,7 @@ import type { ApiError, ApiHandlers } from '../api/contract.ts';
 import { dispatch, isApiMethod } from '../api/dispatch.ts';
 import { statusOfError } from './errorStatus.ts';
 import { openApiDocument } from './openApi.ts';
+import { callRefusal, crossSiteRefusal } from './requestChecks.ts';
 import { StaticFiles } from './staticFiles.ts';
 
 /**
@@ -19,8 +20,8 @@ import { StaticFiles } from './staticFiles.ts';
  * /api then carry `Authorization: Bearer <token>`, or the cookie set by opening the page once with `?token=`.
  */
 
-/** Largest request body: inputs are small objects; anything bigger is a mistake or an attack. */
-export const MAX_BODY_BYTES = 1 << 20;
+/** Largest request body: the largest input the contract takes is under 10 KB; anything bigger is a mistake or an attack. */
+export const MAX_BODY_BYTES = 64 * 1024;
 const TOKEN_COOKIE = 'scoring_desk_token';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   anyHost?: boolean;
   /** Where unexpected errors go (the server's log); their details never reach the client. */
   onInternalError?: (error: unknown) => void;
+  /** The server's log, for what is not an error of the server (a request the client gave up). */
+  log?: (message: string) => void;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -78,6 +81,13 @@ function sendError(
 
 class BodyTooLarge extends Error {}
 
+/** The client closed the connection before the end of its request's body. */
+class RequestAborted extends Error {
+  constructor(readonly bytes: number) {
+    super('aborted');
+  }
+}
+
 /** Past this, a body is not even read to the end: the connection is cut. */
 const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
 
@@ -89,12 +99,19 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       size += chunk.length;
       // A body a little too large is read to its end (and dropped), so the client gets its 413 answer.
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else if (size > DRAIN_LIMIT_BYTES) request.destroy();
+      else if (size > DRAIN_LIMIT_BYTES) {
+        reject(new BodyTooLarge());
+        request.destroy();
+      }
     });
     request.on('end', () =>
       size > MAX_BODY_BYTES ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks)),
     );
-    request.on('error', reject);
+    // An abort emits 'error' then 'close'; the promise settles on the first, so it is reported once.
+    request.on('error', () => reject(new RequestAborted(size)));
+    request.on('close', () => {
+      if (!request.complete) reject(new RequestAborted(size));
+    });
   });
 }
 
@@ -119,6 +136,7 @@ function hostName(host: string | undefined): string | undefined {
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const onInternalError = options.onInternalError ?? ((error) => console.error(error));
+  const log = options.log ?? ((message: string) => console.info(message));
   const files = options.staticDir ? new StaticFiles(options.staticDir) : undefined;
   let openApi: string | undefined;
 
@@ -131,6 +149,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
   };
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const crossSite = crossSiteRefusal(request, false);
+    if (crossSite) {
+      sendError(response, crossSite.status, crossSite.error);
+      return;
+    }
     if (!authorised(request)) {
       sendError(
         response,
@@ -162,15 +185,29 @@ export function createHttpServer(options: HttpServerOptions): Server {
       );
       return;
     }
+    const refusal = callRefusal(request, method);
+    if (refusal) {
+      sendError(response, refusal.status, refusal.error);
+      return;
+    }
     let body: Buffer;
     try {
       body = await readBody(request);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendError(response, 413, {
-          code: 'invalid_request',
-          message: `the body is larger than ${MAX_BODY_BYTES} bytes`,
-        });
+        sendError(
+          response,
+          413,
+          {
+            code: 'invalid_request',
+            message: `the body of ${method} is larger than ${MAX_BODY_BYTES / 1024} KB; the API's inputs are a few hundred bytes`,
+          },
+          { Connection: 'close' },
+        );
+        return;
+      }
+      if (error instanceof RequestAborted) {
+        log(`request aborted by the client: POST /api/${method} after ${error.bytes} bytes of its body`);
         return;
       }
       throw error;

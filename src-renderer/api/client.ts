@@ -5,15 +5,19 @@ import type {
   ApiMethod,
   ApiOutput,
   ApiResult,
+  HttpApiHeaders,
 } from '../../src-main/api/contract.ts';
 import type { PrintToPdfOutput } from '../../src-main/electron/bridge.ts';
 
 /**
  * The renderer's only way to the application core. The transport is chosen once: IPC through the preload's
  * `window.scoringDesk.api` in the desktop app, else HTTP when the page is served by `scoring-desk serve`:
- * `POST api/<method>` with the input as JSON, answered 200 with the output, or 4xx/5xx with `{ error }`. Either way a call returns the method's typed output or throws an
+ * `POST api/<method>` with the input as JSON and the headers the server requires of its own page, answered 200
+ * with the output, or 4xx/5xx with `{ error }`. Either way a call returns the method's typed output or throws an
  * ApiCallError carrying the contract's error code and message. Types come from the contract, never its code.
  */
+
+const headers: HttpApiHeaders = { 'content-type': 'application/json', 'x-scoring-desk': '1' };
 
 export class ApiCallError extends Error {
   override name = 'ApiCallError';
@@ -38,7 +42,7 @@ async function postJson(method: ApiMethod, input: unknown): Promise<ApiResult<un
   try {
     response = await fetch(new URL(`api/${method}`, document.baseURI), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify(input ?? {}),
     });
   } catch (error) {

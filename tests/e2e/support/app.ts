@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ApiError, ApiInput, ApiMethod, ApiOutput } from '../../../src-main/api/contract.ts';
+import { API_HEADERS } from '../../../src-main/http/requestChecks.ts';
 import { artifactsDir, screenshot, seriousAxeViolations, watchPageProblems } from './browser.ts';
 
 /** Calls the server's API directly, as another system would: to pick the clients a test needs. */
@@ -13,7 +14,7 @@ export async function api<M extends ApiMethod>(
 ): Promise<ApiOutput<M>> {
   const response = await fetch(new URL(`api/${method}`, baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: API_HEADERS,
     body: JSON.stringify(input),
   });
   const body = (await response.json()) as ApiOutput<M> | { error: ApiError };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { API_HEADERS } from '../../../src-main/http/requestChecks.ts';
 import { ensureDemoBase } from './demoBase.ts';
 
 declare module 'vitest' {
@@ -28,7 +29,11 @@ async function freePort(): Promise<number> {
 
 async function isReady(baseUrl: string): Promise<boolean> {
   try {
-    const response = await fetch(new URL('api/getStatus', baseUrl), { method: 'POST', body: '{}' });
+    const response = await fetch(new URL('api/getStatus', baseUrl), {
+      method: 'POST',
+      headers: API_HEADERS,
+      body: '{}',
+    });
     const page = await fetch(baseUrl);
     return response.ok && page.ok;
   } catch {

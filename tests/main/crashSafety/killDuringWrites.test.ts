@@ -9,6 +9,7 @@ import { loadClientScorer } from '../../../src-main/model/clientScoring.ts';
 import { createServices } from '../../../src-main/services/index.ts';
 import { demoModels } from '../explain/support/demoModel.ts';
 import { apiFixture } from '../services/support/apiFixture.ts';
+import { API_HEADERS } from '../../../src-main/http/requestChecks.ts';
 
 /**
  * kill -9 in the middle of the writes that matter (batch scoring, decisions; the import has its own test in
@@ -161,7 +162,7 @@ describe('kill -9 during decision writes', () => {
     const url = /on (http:\/\/\S+?)\//.exec(output)![1]!;
     const named = await fetch(`${url}/api/setDesk`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: API_HEADERS,
       body: JSON.stringify({ manager: { name: 'Crash Test', branch: null } }),
     });
     expect(named.status).toBe(200);
@@ -175,7 +176,7 @@ describe('kill -9 during decision writes', () => {
         try {
           const response = await fetch(`${url}/api/recordDecision`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: API_HEADERS,
             body: JSON.stringify({
               clientId,
               finalDecision: 'granted',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorCodeSchema, apiMethods, contract, type ApiMethod } from '../../../src-main/api/contract.ts';
 import { startAppServer, type AppServer } from '../../../src-main/http/appServer.ts';
+import { API_HEADERS } from '../../../src-main/http/requestChecks.ts';
 import { apiFixture, type ApiFixture } from '../services/support/apiFixture.ts';
 
 /**
@@ -231,7 +232,7 @@ const answered = { ok: 0, error: 0 };
 async function send(req: FuzzRequest): Promise<void> {
   const response = await fetch(`${app.url}${req.path}`, {
     method: req.method,
-    headers: req.contentType ? { 'Content-Type': req.contentType } : {},
+    headers: { 'X-Scoring-Desk': '1', ...(req.contentType ? { 'Content-Type': req.contentType } : {}) },
     body: req.body,
   });
   const text = await response.text();
@@ -270,7 +271,11 @@ describe('API fuzzing', () => {
     expect(answered.ok).toBeGreaterThan(REQUESTS / 10);
     expect(answered.error).toBeGreaterThan(REQUESTS / 10);
     expect(logged.filter((line) => /internal|error/i.test(line))).toEqual([]);
-    const status = await fetch(`${app.url}/api/getStatus`, { method: 'POST', body: '{}' });
+    const status = await fetch(`${app.url}/api/getStatus`, {
+      method: 'POST',
+      headers: API_HEADERS,
+      body: '{}',
+    });
     expect(status.status).toBe(200);
     const chain = await app.services.handlers.verifyAuditChain({});
     expect(chain.ok).toBe(true);

@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../../src-main/http/appServer.ts';
+import { API_HEADERS } from '../../../src-main/http/requestChecks.ts';
 import { apiFixture } from '../services/support/apiFixture.ts';
 
 /**
@@ -68,6 +69,7 @@ describe('no outbound network', () => {
     const call = async (method: string, input: unknown) => {
       const response = await fetch(`${app.url}/api/${method}`, {
         method: 'POST',
+        headers: API_HEADERS,
         body: JSON.stringify(input),
       });
       expect(response.status, method).toBe(200);

@@ -12,6 +12,7 @@ import {
   type ApiOutput,
 } from '../../../src-main/api/contract.ts';
 import { ServeError, startAppServer, type AppServer } from '../../../src-main/http/appServer.ts';
+import { API_HEADERS } from '../../../src-main/http/requestChecks.ts';
 import { MAX_BODY_BYTES, createHttpServer, listen } from '../../../src-main/http/server.ts';
 import { apiFixture, type ApiFixture } from '../services/support/apiFixture.ts';
 
@@ -58,7 +59,7 @@ async function post(
 ): Promise<{ status: number; json: Answer }> {
   const response = await fetch(`${app.url}/api/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: API_HEADERS,
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...init,
   });
@@ -224,7 +225,7 @@ describe('HTTP server', () => {
       const call = (headers: Record<string, string>) =>
         fetch(`${url}/api/getStatus`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...headers },
+          headers: { ...API_HEADERS, ...headers },
           body: '{}',
         });
       const refused = await call({});
