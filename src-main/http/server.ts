@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ApiError, ApiHandlers } from '../api/contract.ts';
 import { dispatch, isApiMethod } from '../api/dispatch.ts';
@@ -16,8 +17,9 @@ import { StaticFiles } from './staticFiles.ts';
  * needs, and every dependency left out is one less in the installer and in `npm audit` (issue 8).
  *
  * Bound to the loopback interface by default, where it also refuses requests whose Host header names another
- * host (a web page cannot reach it through DNS rebinding). A non-local bind needs an access token: requests to
- * /api then carry `Authorization: Bearer <token>`, or the cookie set by opening the page once with `?token=`.
+ * host (a web page cannot reach it through DNS rebinding). A non-local bind needs an access token and TLS
+ * (the token never crosses a branch network in clear): requests to /api then carry
+ * `Authorization: Bearer <token>`, or the cookie set by opening the page once with `?token=`.
  */
 
 /** Largest request body: the largest input the contract takes is under 10 KB; anything bigger is a mistake or an attack. */
@@ -38,7 +40,12 @@ export interface HttpServerOptions {
   onInternalError?: (error: unknown) => void;
   /** The server's log, for what is not an error of the server (a request the client gave up). */
   log?: (message: string) => void;
+  /** Serve HTTPS with this certificate (PEM, the chain after it) and key (PEM): required beyond the loopback. */
+  tls?: { cert: Buffer; key: Buffer };
 }
+
+/** The server as either transport makes it: plain HTTP on the loopback, HTTPS beyond. */
+export type HttpServer = Server | TlsServer;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
@@ -134,7 +141,7 @@ function hostName(host: string | undefined): string | undefined {
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
 }
 
-export function createHttpServer(options: HttpServerOptions): Server {
+export function createHttpServer(options: HttpServerOptions): HttpServer {
   const onInternalError = options.onInternalError ?? ((error) => console.error(error));
   const log = options.log ?? ((message: string) => console.info(message));
   const files = options.staticDir ? new StaticFiles(options.staticDir) : undefined;
@@ -149,7 +156,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   };
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
-    const crossSite = crossSiteRefusal(request, false);
+    const crossSite = crossSiteRefusal(request, options.tls !== undefined);
     if (crossSite) {
       sendError(response, crossSite.status, crossSite.error);
       return;
@@ -237,7 +244,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const token = url.searchParams.get('token');
     if (token !== null && options.token && sameSecret(token, options.token)) {
       // Once given in the address, the token lives in a cookie the page's own requests carry, not in the URL.
-      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      const secure = options.tls ? '; Secure' : '';
+      response.setHeader(
+        'Set-Cookie',
+        `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${secure}`,
+      );
       send(response, 303, '', { Location: '/' });
       return;
     }
@@ -258,7 +269,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     send(response, 200, request.method === 'HEAD' ? Buffer.alloc(0) : file.body, headers);
   }
 
-  return createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const host = hostName(request.headers.host);
     if (!options.anyHost && (host === undefined || !LOOPBACK_HOSTS.has(host))) {
       sendError(response, 421, {
@@ -288,18 +299,26 @@ export function createHttpServer(options: HttpServerOptions): Server {
         response.destroy();
       }
     });
-  });
+  };
+  return options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, handle)
+    : createServer(handle);
 }
 
 /** Starts listening; resolves with the address actually bound (port 0 picks a free one). */
-export function listen(server: Server, port: number, host: string): Promise<{ url: string; port: number }> {
+export function listen(
+  server: HttpServer,
+  port: number,
+  host: string,
+): Promise<{ url: string; port: number }> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({ url: `http://${shown}:${address.port}`, port: address.port });
+      const scheme = server instanceof TlsServer ? 'https' : 'http';
+      resolve({ url: `${scheme}://${shown}:${address.port}`, port: address.port });
     });
   });
 }

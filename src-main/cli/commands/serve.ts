@@ -19,6 +19,8 @@ interface ServeOptions {
   host: string;
   allowRemote?: boolean;
   tokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   static: string;
   lender?: string;
 }
@@ -41,8 +43,13 @@ export function registerServeCommand(program: Command): void {
     .option('--model <dir>', 'the model folder', `${root}models`)
     .option('--port <n>', 'TCP port (0: any free one)', wholeNumber('--port', 0, 65535), 8080)
     .option('--host <address>', 'interface to listen on', '127.0.0.1')
-    .option('--allow-remote', 'allow a --host other than the loopback (then an access token is required)')
+    .option(
+      '--allow-remote',
+      'allow a --host other than the loopback (then an access token, --tls-cert and --tls-key are required)',
+    )
     .option('--token-file <file>', `access token for /api (default: $${TOKEN_ENV_VAR})`)
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM, its chain after it)')
+    .option('--tls-key <file>', "the certificate's private key (PEM, readable by its owner only)")
     .option('--static <dir>', 'the built renderer', `${root}dist/renderer`)
     .option(
       '--lender <file>',
@@ -80,6 +87,8 @@ Every API method is a POST of its input as JSON to /api/<method>; errors come ba
         staticDir: options.static,
         allowRemote: options.allowRemote,
         token: readToken(options),
+        tlsCertFile: options.tlsCert,
+        tlsKeyFile: options.tlsKey,
         log: (message) => process.stderr.write(`${message}\n`),
       });
       process.stdout.write(
