@@ -1,4 +1,5 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalizedLoaded } from 'vue-router';
+import type { ReviewSection } from '../src-main/api/contract.ts';
 import ClientsView from './views/ClientsView.vue';
 
 /** The client number of a client route, parsed once here for every view. */
@@ -16,6 +17,11 @@ export const clientSections = [
   'client-decision',
 ] as const;
 export type ClientSection = (typeof clientSections)[number];
+
+/** The section as the decision record names it (contract reviewSectionSchema). */
+export function reviewSectionOf(section: ClientSection | 'client-sheet'): ReviewSection {
+  return section.slice('client-'.length) as ReviewSection;
+}
 
 const clientLayout = () => import('./views/ClientLayout.vue');
 const clientSummary = () => import('./views/ClientSummaryView.vue');

@@ -605,16 +605,47 @@ export type ModelInfo = z.infer<typeof modelInfoOutput>;
 // ---------------------------------------------------------------------------------------------------------------
 // Decisions and audit
 
+/** The parts of a client file a manager may open before deciding (the record keeps which were). */
+export const reviewSectionSchema = z.enum([
+  'summary',
+  'explanation',
+  'profile',
+  'comparison',
+  'what-if',
+  'decision',
+  'sheet',
+]);
+export type ReviewSection = z.infer<typeof reviewSectionSchema>;
+
+/** How the file was reviewed before the decision (AI Act Art. 14: oversight that is more than a click). */
+export const reviewSchema = z.strictObject({
+  /** Seconds from opening the client file to recording the decision. */
+  secondsOnFile: z
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600),
+  /** The sections opened, in the order first opened. */
+  sectionsOpened: z.array(reviewSectionSchema).max(reviewSectionSchema.options.length),
+});
+export type Review = z.infer<typeof reviewSchema>;
+
 export const recordDecisionInput = z.strictObject({
   clientId: clientIdSchema,
   finalDecision: decisionSchema,
-  /** Required when the final decision differs from the model's. */
+  /**
+   * The offer decided, as edits of the stored application ({} for the application as stored): it is scored again
+   * and the decision is compared with the model's opinion on it. An offer the application does not allow is
+   * refused with 'out_of_range'.
+   */
+  offer: offerEditsSchema,
+  /** Required when the final decision differs from the model's opinion on the offer. */
   overrideReason: z.string().trim().max(2000).optional(),
   /** The client's point of view, in their words. */
   clientComment: z.string().trim().max(4000).optional(),
   humanReviewRequested: z.boolean().default(false),
   /** The model version the manager saw: refused with 'conflict' if another model is loaded now. */
   modelVersion: z.string().max(200).optional(),
+  review: reviewSchema.optional(),
 });
 
 export const decisionRecordSchema = z.object({
@@ -622,15 +653,23 @@ export const decisionRecordSchema = z.object({
   clientId: z.int(),
   decidedAt: isoDate,
   manager: z.string(),
+  /** The manager's branch as they gave it at the desk; null when not given (and before branches were kept). */
+  managerBranch: z.string().nullable(),
   finalDecision: decisionSchema,
+  /** The model's opinion on the offer decided. */
   modelDecision: decisionSchema,
+  /** The offer decided; null for decisions recorded before offers were kept (they were on the stored application). */
+  offer: offerSchema.nullable(),
+  /** How the file was reviewed; null when the caller did not say (an API client) or before it was kept. */
+  review: reviewSchema.nullable(),
   overridden: z.boolean(),
   overrideReason: z.string().nullable(),
   clientComment: z.string().nullable(),
   humanReviewRequested: z.boolean(),
   modelVersion: z.string(),
+  /** The model's probability of default for the offer decided. */
   probability,
-  /** sha256 of the model's input vector the decision was taken on. */
+  /** sha256 of the model's input vector the decision was taken on (the offer's). */
   inputsFingerprint: z.string(),
   traceId,
 });
@@ -844,7 +883,8 @@ export const contract = {
     input: recordDecisionInput,
     output: decisionRecordSchema,
     readonly: false,
-    summary: "Record the manager's final decision (an override needs a reason)",
+    summary:
+      "Record the manager's final decision on an offer (departing from the model's opinion needs a reason)",
   },
   listDecisions: {
     input: listDecisionsInput,

@@ -148,6 +148,17 @@ export const migrations: Migration[] = [
       }
     },
   },
+  {
+    version: 6,
+    description: 'the decision keeps the offer decided, how the file was reviewed and the manager’s branch',
+    up(db) {
+      // JSON: the offer as the contract's offerSchema, the review as its reviewSchema. NULL in the rows written
+      // before: those decisions were on the stored application, with no review recorded.
+      db.exec('ALTER TABLE decision ADD COLUMN offer_json TEXT');
+      db.exec('ALTER TABLE decision ADD COLUMN review_json TEXT');
+      db.exec('ALTER TABLE decision ADD COLUMN manager_branch TEXT');
+    },
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

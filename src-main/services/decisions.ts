@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { CallerHandlers, DecisionRecord } from '../api/contract.ts';
+import type { CallerHandlers, DecisionRecord, Offer, Review } from '../api/contract.ts';
 import { conflict, invalidRequest } from '../api/apiFailure.ts';
 import { requireManager, requireModel, requireRow, type ServiceContext } from './context.ts';
+import type { Offers } from './offers.ts';
 import type { Scores } from './scoring.ts';
 
 /**
- * The decision record: the manager's final decision beside the model's, with the model version, the probability
- * and the fingerprint of the inputs it was taken on, written with its audit entry in one transaction (both or
- * neither). A final decision that differs from the model's needs a reason. The table is append-only: a second
- * decision on a client supersedes the first without erasing it.
+ * The decision record: the manager's final decision on an offer (the stored application, or what a what-if made
+ * of it) beside the model's opinion on that same offer, with the offer, the model version, the offer's probability
+ * and the fingerprint of the inputs it was scored on, how the file was reviewed, written with its audit entry in
+ * one transaction (both or neither). A final decision that differs from the model's opinion needs a reason. Only a
+ * pending application is decided (a past client's outcome is known). The table is append-only: a second decision
+ * on a client (after a review, say) supersedes the first without erasing it.
  */
 
 interface DecisionRow {
@@ -16,6 +19,7 @@ interface DecisionRow {
   SK_ID_CURR: number;
   decided_at: string;
   manager: string;
+  manager_branch: string | null;
   final_decision: 'granted' | 'refused';
   model_decision: 'granted' | 'refused';
   override_reason: string | null;
@@ -25,6 +29,8 @@ interface DecisionRow {
   probability: number;
   inputs_fingerprint: string;
   trace_id: string;
+  offer_json: string | null;
+  review_json: string | null;
 }
 
 function toRecord(row: DecisionRow): DecisionRecord {
@@ -33,8 +39,11 @@ function toRecord(row: DecisionRow): DecisionRecord {
     clientId: row.SK_ID_CURR,
     decidedAt: row.decided_at,
     manager: row.manager,
+    managerBranch: row.manager_branch,
     finalDecision: row.final_decision,
     modelDecision: row.model_decision,
+    offer: row.offer_json === null ? null : (JSON.parse(row.offer_json) as Offer),
+    review: row.review_json === null ? null : (JSON.parse(row.review_json) as Review),
     overridden: row.final_decision !== row.model_decision,
     overrideReason: row.override_reason,
     clientComment: row.client_comment,
@@ -49,13 +58,16 @@ function toRecord(row: DecisionRow): DecisionRecord {
 export function createDecisionsService(
   context: ServiceContext,
   scores: Scores,
+  offers: Offers,
 ): Pick<CallerHandlers, 'recordDecision' | 'listDecisions' | 'getClientHistory'> {
   const { db, index, audit } = context;
   const insert = db.prepare(
-    `INSERT INTO decision (SK_ID_CURR, decided_at, manager, final_decision, model_decision, override_reason,
-       client_comment, human_review_requested, model_version, probability, inputs_fingerprint, trace_id)
-     VALUES (@clientId, @decidedAt, @manager, @finalDecision, @modelDecision, @overrideReason, @clientComment,
-       @humanReviewRequested, @modelVersion, @probability, @inputsFingerprint, @traceId)`,
+    `INSERT INTO decision (SK_ID_CURR, decided_at, manager, manager_branch, final_decision, model_decision,
+       override_reason, client_comment, human_review_requested, model_version, probability, inputs_fingerprint,
+       trace_id, offer_json, review_json)
+     VALUES (@clientId, @decidedAt, @manager, @managerBranch, @finalDecision, @modelDecision, @overrideReason,
+       @clientComment, @humanReviewRequested, @modelVersion, @probability, @inputsFingerprint, @traceId,
+       @offerJson, @reviewJson)`,
   );
   const selectById = db.prepare('SELECT * FROM decision WHERE id = ?');
   const clientDecisions = db.prepare('SELECT * FROM decision WHERE SK_ID_CURR = ? ORDER BY id DESC');
@@ -65,8 +77,10 @@ export function createDecisionsService(
       const manager = requireManager(caller, 'a decision');
       const row = requireRow(context, input.clientId);
       if (index.target[row] !== -1) {
+        const outcome = index.target[row] === 1 ? 'defaulted' : 'repaid';
         throw conflict(
-          `client ${input.clientId} is a past client whose outcome is known: there is no application to decide`,
+          `client ${input.clientId} is a past client (the loan was ${outcome}): only a pending application can be decided`,
+          { status: 'past', outcome },
         );
       }
       const runtime = requireModel(context);
@@ -76,27 +90,31 @@ export function createDecisionsService(
           { expected: input.modelVersion, loaded: runtime.version },
         );
       }
-      const score = await scores.score(input.clientId, 'en');
+      const { applied: offer, changes } = offers.resolve(input.clientId, input.offer);
+      const { probability, inputsFingerprint } = await scores.offerScore(input.clientId, changes);
+      const modelDecision = probability >= runtime.threshold ? 'refused' : 'granted';
       const overrideReason = input.overrideReason?.length ? input.overrideReason : null;
-      if (input.finalDecision !== score.decision && overrideReason === null) {
+      if (input.finalDecision !== modelDecision && overrideReason === null) {
         throw invalidRequest(
-          `overrideReason: required when the final decision (${input.finalDecision}) differs from the model's (${score.decision})`,
+          `overrideReason: required when the final decision (${input.finalDecision}) differs from the model's opinion on this offer (${modelDecision})`,
           { field: 'overrideReason' },
         );
       }
-      const vector = scores.vector(input.clientId);
       const record = {
         clientId: input.clientId,
         decidedAt: context.now().toISOString(),
         manager: manager.name,
+        managerBranch: manager.branch,
         finalDecision: input.finalDecision,
-        modelDecision: score.decision,
+        modelDecision,
         overrideReason,
         clientComment: input.clientComment?.length ? input.clientComment : null,
         humanReviewRequested: input.humanReviewRequested ? 1 : 0,
         modelVersion: runtime.version,
-        probability: score.probability,
-        inputsFingerprint: scores.fingerprint(vector),
+        probability,
+        inputsFingerprint,
+        offerJson: JSON.stringify(offer),
+        reviewJson: input.review === undefined ? null : JSON.stringify(input.review),
         traceId: randomUUID(),
       };
       const written = db
@@ -119,6 +137,8 @@ export function createDecisionsService(
               modelVersion: record.modelVersion,
               probability: record.probability,
               inputsFingerprint: record.inputsFingerprint,
+              offer,
+              review: input.review ?? null,
             },
           });
           return selectById.get(id) as DecisionRow;

@@ -115,7 +115,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...createComparisonService(comparisons),
     ...createWhatIfService(context, explanations, offers),
     ...createModelInfoService(context),
-    ...createDecisionsService(context, scores),
+    ...createDecisionsService(context, scores, offers),
     ...createAuditService(context),
     ...createDeskService(context, desk),
   };

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ApiHandlers, Score } from '../api/contract.ts';
 import { ApiFailure, conflict } from '../api/apiFailure.ts';
-import { clientFeatures, FeatureError } from '../features/client.ts';
+import {
+  clientFeatures,
+  editedApplicationFeatures,
+  FeatureError,
+  type ApplicationEdits,
+} from '../features/client.ts';
 import { StaleFeaturesError, storedClientFeatures } from '../features/store.ts';
 import { requireModel, requireRow, type ServiceContext } from './context.ts';
 import { marginPoints, marginText, riskBandOf, riskBands } from './riskBands.ts';
@@ -49,6 +54,26 @@ export class Scores {
   fingerprint(vector: Float64Array): string {
     const inputs = requireModel(this.context).modelInputs([vector]);
     return createHash('sha256').update(new Uint8Array(inputs.buffer)).digest('hex');
+  }
+
+  /**
+   * The model's probability for the client's application with `changes` (an offer's amounts; none: as stored,
+   * the stored score) and the fingerprint of the inputs it was computed on.
+   */
+  async offerScore(
+    clientId: number,
+    changes: ApplicationEdits,
+  ): Promise<{ probability: number; inputsFingerprint: string }> {
+    const vector = this.vector(clientId);
+    if (Object.keys(changes).length === 0) {
+      return {
+        probability: (await this.score(clientId, 'en')).probability,
+        inputsFingerprint: this.fingerprint(vector),
+      };
+    }
+    vector.set(editedApplicationFeatures(this.context.db, clientId, changes), 0);
+    const [probability] = await requireModel(this.context).score([vector]);
+    return { probability: probability!, inputsFingerprint: this.fingerprint(vector) };
   }
 
   /**

@@ -18,19 +18,28 @@ export const useWhatIfStore = defineStore('whatIf', () => {
   const lang = ref<Lang>('fr');
   const levers = shallowRef<Levers | null>(null);
   const result = requestState<WhatIf>();
+  /** The edits `result` was worked out from: what a decision on this offer sends back. */
+  const resultEdits = shallowRef<OfferEdits>({});
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const stored = computed(() => result.data.value?.stored ?? null);
   /** The offer under discussion, as the API last worked it out. */
   const offer = computed(() => result.data.value?.applied ?? null);
+  /** The model's opinion on that offer. */
+  const opinion = computed(() => result.data.value?.after ?? null);
+  /** A slider moved and its offer not worked out yet: the offer under discussion is about to change. */
+  const settling = ref(false);
 
-  function simulate(edits: OfferEdits): Promise<WhatIf | null> {
+  async function simulate(edits: OfferEdits): Promise<WhatIf | null> {
     clearTimeout(timer);
+    settling.value = false;
     const id = clientId.value;
-    if (id === null) return Promise.resolve(null);
-    return result.run(() =>
+    if (id === null) return null;
+    const answer = await result.run(() =>
       callApi('whatIf', { clientId: id, lang: lang.value, edits, counterfactuals: true }),
     );
+    if (answer !== null && answer === result.data.value) resultEdits.value = edits;
+    return answer;
   }
 
   function currentEdits(): OfferEdits {
@@ -45,6 +54,7 @@ export const useWhatIfStore = defineStore('whatIf', () => {
     if (!sameClient) {
       levers.value = null;
       result.data.value = null;
+      resultEdits.value = {};
     }
     const answer = await simulate(currentEdits());
     if (levers.value === null && answer !== null) levers.value = leversOf(answer.applied);
@@ -56,7 +66,11 @@ export const useWhatIfStore = defineStore('whatIf', () => {
     if (next.amount <= 0) return;
     levers.value = next;
     clearTimeout(timer);
-    timer = setTimeout(() => void simulate(currentEdits()), debounceMs);
+    settling.value = true;
+    timer = setTimeout(() => {
+      settling.value = false;
+      void simulate(currentEdits());
+    }, debounceMs);
   }
 
   /** Applies a "what would change the decision" option at once: its amounts, then the levers they make. */
@@ -75,8 +89,10 @@ export const useWhatIfStore = defineStore('whatIf', () => {
     levers,
     stored,
     offer,
+    opinion,
+    edits: resultEdits,
     result: result.data,
-    loading: result.loading,
+    loading: computed(() => result.loading.value || settling.value),
     error: result.error,
     start,
     setLever,

@@ -49,17 +49,6 @@ export function editsOf(levers: Levers, stored: Offer): OfferEdits {
   return edits;
 }
 
-/** The offer as the API takes it back for a decision: its three amounts. */
-export function offerAmounts(offer: Offer): OfferEdits {
-  return offer.AMT_GOODS_PRICE === null
-    ? { AMT_CREDIT: offer.AMT_CREDIT, AMT_ANNUITY: offer.AMT_ANNUITY }
-    : {
-        AMT_CREDIT: offer.AMT_CREDIT,
-        AMT_ANNUITY: offer.AMT_ANNUITY,
-        AMT_GOODS_PRICE: offer.AMT_GOODS_PRICE,
-      };
-}
-
 export interface LeverRange {
   min: number;
   max: number;

@@ -99,19 +99,27 @@ describe('the manager’s journey, in French', () => {
     await page.getByText("L'avis change.").waitFor();
     await checkView(app, 'fr-06-what-if');
 
-    // The manager grants the loan against the model's opinion: a reason is required.
+    // The decision is on the offer left in the what-if, beside the model's opinion on that offer; no choice is
+    // made for the manager.
     await page.getByRole('link', { name: /Décision/ }).click();
-    await page.getByLabel('Accorder le crédit').check();
+    await page.getByText("L'offre décidée : celle étudiée dans la simulation").waitFor();
+    await page.locator('[data-decision-opinion]', { hasText: 'Avis favorable' }).waitFor();
+    const choices = page.locator('[data-decision-choice] input[type="radio"]');
+    expect([await choices.nth(0).isChecked(), await choices.nth(1).isChecked()]).toEqual([false, false]);
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
-    await page.getByText('Indiquez le motif de la décision.').waitFor();
-    await page
-      .getByLabel("Motif de la décision contraire à l'avis du modèle")
-      .fill('Apport personnel complémentaire convenu avec le client, comme dans la simulation.');
-    await page.getByLabel('Observations du client').fill('Je peux apporter 10 000 € de plus.');
+    await page.getByText('Choisissez la décision : accorder ou refuser.').waitFor();
+    // Granting this offer follows the model's opinion on it: no override reason.
+    await page.getByLabel('Accorder le crédit').check();
+    await page.locator('[data-decision-follows]').waitFor();
+    expect(await page.getByLabel("Motif de la décision contraire à l'avis du modèle").count()).toBe(0);
+    await page.getByLabel('Observations du client').fill('Je peux emprunter un peu moins.');
     await page.getByText(`Décision enregistrée au nom de ${e2eManager.name}.`).waitFor();
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await page.locator('[data-decision-saved]').waitFor();
-    await page.getByRole('cell', { name: e2eManager.name }).first().waitFor();
+    await page
+      .getByRole('cell', { name: new RegExp(e2eManager.name) })
+      .first()
+      .waitFor();
     await checkView(app, 'fr-07-decision');
 
     // The sheet: printing logs first, and the trace id on paper is the one in the audit log.
@@ -137,9 +145,36 @@ describe('the manager’s journey, in French', () => {
     expect(
       history.events.filter((event) => event.action === 'print').map((event) => event.traceId),
     ).toContain(traceId);
-    expect(
-      history.decisions.some((decision) => decision.finalDecision === 'granted' && decision.overridden),
-    ).toBe(true);
+    const [decided] = history.decisions;
+    expect(decided).toMatchObject({
+      finalDecision: 'granted',
+      modelDecision: 'granted',
+      overridden: false,
+      manager: e2eManager.name,
+      managerBranch: e2eManager.branch,
+    });
+    // The offer decided is the option applied in the what-if, not the application as made.
+    const asMade = await api(baseUrl, 'whatIf', { clientId, edits: {}, counterfactuals: true });
+    const applied = asMade.counterfactuals!.options.find((o) => o.decision === 'granted')!;
+    const discussed = await api(baseUrl, 'whatIf', {
+      clientId,
+      edits: applied.edits,
+      counterfactuals: false,
+    });
+    expect(decided!.offer).toEqual(discussed.applied);
+    expect(decided!.offer).not.toEqual(asMade.stored);
+    expect(decided!.probability).toBeCloseTo(discussed.after.probability, 6);
+    expect(decided!.review?.sectionsOpened).toEqual([
+      'summary',
+      'explanation',
+      'profile',
+      'comparison',
+      'what-if',
+      'decision',
+    ]);
+    expect(decided!.review?.secondsOnFile).toBeGreaterThanOrEqual(1);
+    const logged = history.events.find((event) => event.action === 'decision');
+    expect(logged?.details).toMatchObject({ offer: decided!.offer });
     expect(history.events.filter((event) => event.action !== 'desk').map((event) => event.actor)).toEqual(
       history.events.filter((event) => event.action !== 'desk').map(() => e2eManager.name),
     );

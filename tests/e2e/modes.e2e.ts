@@ -147,7 +147,11 @@ describe('keyboard only', () => {
       if (await page.evaluate('document.activeElement?.type === "radio"')) break;
     }
     expect(await focusOutline()).not.toBe('none');
+    // Nothing is chosen for the manager: Space picks the first choice, the arrow keys the other.
+    expect(await page.evaluate('document.activeElement.checked')).toBe(false);
     await page.keyboard.press('Space');
+    if ((await page.evaluate('document.activeElement.value')) !== score.decision)
+      await page.keyboard.press('ArrowDown');
     expect(await page.evaluate('document.activeElement.value')).toBe(score.decision);
     for (let step = 0; step < 40; step += 1) {
       await page.keyboard.press('Tab');

@@ -180,6 +180,7 @@ describe('kill -9 during decision writes', () => {
             body: JSON.stringify({
               clientId,
               finalDecision: 'granted',
+              offer: {},
               overrideReason: 'crash test',
             }),
           });

@@ -121,7 +121,12 @@ describe('Electron main process', () => {
       compare: { clientId },
       whatIf: { clientId, edits: {}, counterfactuals: false },
       getModelInfo: {},
-      recordDecision: { clientId, finalDecision: 'refused', overrideReason: 'test of the IPC route' },
+      recordDecision: {
+        clientId,
+        finalDecision: 'refused',
+        offer: {},
+        overrideReason: 'test of the IPC route',
+      },
       listDecisions: {},
       getClientHistory: { clientId },
       logEvent: { clientId, kind: 'view' },

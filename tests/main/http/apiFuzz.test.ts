@@ -130,12 +130,34 @@ const inputs: Record<ApiMethod, fc.Arbitrary<Record<string, unknown>>> = {
     {
       clientId: clientId(),
       finalDecision: fc.constantFrom('granted', 'refused', 'maybe'),
+      offer: fc.oneof(
+        { weight: 3, arbitrary: fc.constant({}) },
+        fc.record(
+          {
+            AMT_CREDIT: amount,
+            AMT_ANNUITY: amount,
+            AMT_GOODS_PRICE: amount,
+            termMonths: fc.integer({ min: -1, max: 700 }),
+          },
+          { requiredKeys: [] },
+        ),
+        anyJson,
+      ),
       overrideReason: optional(fc.string({ maxLength: 60 })),
       clientComment: optional(fc.string({ maxLength: 60 })),
       humanReviewRequested: fc.oneof(fc.boolean(), fc.constant('no')),
       modelVersion: optional(fc.constantFrom('unknown-model', '')),
+      review: optional(
+        fc.oneof(
+          fc.record({
+            secondsOnFile: fc.integer({ min: -5, max: 10 ** 6 }),
+            sectionsOpened: fc.subarray(['summary', 'explanation', 'what-if', 'decision', 'elsewhere']),
+          }),
+          anyJson,
+        ),
+      ),
     },
-    { requiredKeys: ['clientId', 'finalDecision'] },
+    { requiredKeys: ['clientId', 'finalDecision', 'offer'] },
   ),
   listDecisions: fc.record(
     {

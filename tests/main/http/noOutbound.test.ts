@@ -85,7 +85,7 @@ describe('no outbound network', () => {
     await call('compare', { clientId, group: { kind: 'similar' } });
     await call('whatIf', { clientId, edits: {}, counterfactuals: true });
     await call('getModelInfo', {});
-    await call('recordDecision', { clientId, finalDecision: score.decision });
+    await call('recordDecision', { clientId, finalDecision: score.decision, offer: {} });
     await call('logEvent', { clientId, kind: 'print' });
     await call('exportAuditLog', {});
     await fetch(`${app.url}/api/openapi.json`);

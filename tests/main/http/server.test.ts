@@ -105,7 +105,7 @@ describe('HTTP API', () => {
     await ok('verifyAuditChain', {});
     await ok('exportAuditLog', { format: 'csv' });
     const score = await ok('getScore', { clientId });
-    await ok('recordDecision', { clientId, finalDecision: score.decision });
+    await ok('recordDecision', { clientId, finalDecision: score.decision, offer: {} });
   });
 
   it('answers bad requests with a 4xx status and a typed error naming what is wrong', async () => {
@@ -117,7 +117,7 @@ describe('HTTP API', () => {
       ['whatIf', { clientId, edits: { AMT_CREDIT: 1 } }, 422, 'out_of_range', /^AMT_CREDIT: /],
       [
         'recordDecision',
-        { clientId: 100001 + 10 ** 9, finalDecision: 'granted' },
+        { clientId: 100001 + 10 ** 9, finalDecision: 'granted', offer: {} },
         404,
         'not_found',
         /no client/,

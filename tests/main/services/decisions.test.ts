@@ -55,6 +55,7 @@ describe('decision record', () => {
       parseInput('recordDecision', {
         clientId,
         finalDecision: score.decision,
+        offer: {},
         clientComment: '  Je conteste  ',
       }),
     );
@@ -80,12 +81,77 @@ describe('decision record', () => {
     expect(found).toMatchObject({ clientId, status: 'decided', finalDecision: score.decision });
   });
 
+  it('decides the offer a what-if made: scored again, compared with the model’s opinion on it, kept with its review', async () => {
+    const db = services.context.db;
+    const candidates = db
+      .prepare('SELECT SK_ID_CURR FROM application WHERE TARGET IS NULL ORDER BY SK_ID_CURR DESC LIMIT 80')
+      .pluck()
+      .all() as number[];
+    let found: { clientId: number; option: Record<string, number> } | null = null;
+    for (const clientId of candidates) {
+      const score = (await call('getScore', { clientId })) as { decision: string };
+      if (score.decision !== 'refused') continue;
+      const whatIf = await services.handlers.whatIf(
+        parseInput('whatIf', { clientId, edits: {}, counterfactuals: true }),
+      );
+      const option = whatIf.counterfactuals?.options.find((o) => o.decision === 'granted');
+      if (option) {
+        found = { clientId, option: option.edits as Record<string, number> };
+        break;
+      }
+    }
+    expect(found, 'a refused pending client that an offer would turn').not.toBeNull();
+    const { clientId, option } = found!;
+    const discussed = await services.handlers.whatIf(
+      parseInput('whatIf', { clientId, edits: option, counterfactuals: false }),
+    );
+    expect(discussed.before.decision).toBe('refused');
+    expect(discussed.after.decision).toBe('granted');
+    // Refusing the offer the model favours departs from its opinion: that needs a reason.
+    const refusing = await failure(
+      call('recordDecision', { clientId, finalDecision: 'refused', offer: option }),
+    );
+    expect(refusing.message).toMatch(/model's opinion on this offer \(granted\)/);
+
+    const review = { secondsOnFile: 312, sectionsOpened: ['summary', 'explanation', 'what-if', 'decision'] };
+    const record = await services.handlers.recordDecision(
+      parseInput('recordDecision', { clientId, finalDecision: 'granted', offer: option, review }),
+    );
+    expectOutput('recordDecision', record);
+    expect(record).toMatchObject({
+      finalDecision: 'granted',
+      modelDecision: 'granted',
+      overridden: false,
+      overrideReason: null,
+      offer: discussed.applied,
+      review,
+      managerBranch: null,
+    });
+    expect(record.probability).toBeCloseTo(discussed.after.probability, 6);
+    const storedScore = (await call('getScore', { clientId })) as { probability: number };
+    expect(record.probability).not.toBeCloseTo(storedScore.probability, 6);
+    const [entry] = (await services.handlers.getClientHistory({ clientId })).events;
+    expect(entry).toMatchObject({
+      action: 'decision',
+      traceId: record.traceId,
+      details: { offer: discussed.applied, review, probability: record.probability },
+    });
+    // The fingerprint is of the offer's inputs, not the stored application's.
+    const asStored = await services.handlers.recordDecision(
+      parseInput('recordDecision', { clientId, finalDecision: 'refused', offer: {} }),
+    );
+    expect(asStored).toMatchObject({ modelDecision: 'refused', offer: discussed.stored, review: null });
+    expect(asStored.inputsFingerprint).not.toBe(record.inputsFingerprint);
+  });
+
   it('requires an override reason when the final decision differs from the model’s', async () => {
     const clientId = pending[1]!;
     const score = (await call('getScore', { clientId })) as { decision: 'granted' | 'refused' };
     const other = score.decision === 'granted' ? 'refused' : 'granted';
     for (const overrideReason of [undefined, '', '   ']) {
-      const error = await failure(call('recordDecision', { clientId, finalDecision: other, overrideReason }));
+      const error = await failure(
+        call('recordDecision', { clientId, finalDecision: other, offer: {}, overrideReason }),
+      );
       expect(error.code).toBe('invalid_request');
       expect(error.message).toMatch(/^overrideReason: required/);
     }
@@ -93,27 +159,66 @@ describe('decision record', () => {
       parseInput('recordDecision', {
         clientId,
         finalDecision: other,
+        offer: {},
         overrideReason: 'Revenus confirmés par bulletin',
       }),
     );
     expect(record).toMatchObject({ overridden: true, overrideReason: 'Revenus confirmés par bulletin' });
   });
 
-  it('refuses a decision on a past client and one prepared under another model', async () => {
-    expect((await failure(call('recordDecision', { clientId: past, finalDecision: 'granted' }))).code).toBe(
-      'conflict',
+  it('refuses, writing nothing, a past client, a stale model version, an offer out of range and no offer', async () => {
+    const written = () =>
+      services.context.db
+        .prepare('SELECT (SELECT COUNT(*) FROM decision) + (SELECT COUNT(*) FROM audit_log)')
+        .pluck()
+        .get() as number;
+    const before = written();
+    const closed = await failure(
+      call('recordDecision', { clientId: past, finalDecision: 'granted', offer: {} }),
     );
+    expect(closed.code).toBe('conflict');
+    expect(closed.message).toMatch(
+      new RegExp(
+        `^client ${past} is a past client \\(the loan was (repaid|defaulted)\\): only a pending application can be decided$`,
+      ),
+    );
+    const clientId = pending[2]!;
     const stale = await failure(
       call('recordDecision', {
-        clientId: pending[2]!,
+        clientId,
         finalDecision: 'granted',
+        offer: {},
         modelVersion: 'an-older-model',
       }),
     );
     expect(stale.code).toBe('conflict');
-    expect((await failure(call('recordDecision', { clientId: 1, finalDecision: 'granted' }))).code).toBe(
-      'not_found',
-    );
+    expect(stale.message).toMatch(/prepared with model an-older-model, but model .+ is loaded now: reload/);
+    const { AMT_CREDIT } = services.context.db
+      .prepare('SELECT AMT_CREDIT FROM application WHERE SK_ID_CURR = ?')
+      .get(clientId) as { AMT_CREDIT: number };
+    for (const [offer, message] of [
+      [{ AMT_CREDIT: AMT_CREDIT * 20 }, /^AMT_CREDIT: .* outside the range this application allows/],
+      [{ AMT_CREDIT: 1 }, /^AMT_CREDIT: 1 is outside the range/],
+      [{ AMT_ANNUITY: 1 }, /^AMT_ANNUITY: 1 a month would take .* beyond the 600 months/],
+    ] as const) {
+      const error = await failure(
+        call('recordDecision', { clientId, finalDecision: 'refused', offer, overrideReason: 'x' }),
+      );
+      expect(error.code, JSON.stringify(offer)).toBe('out_of_range');
+      expect(error.message).toMatch(message);
+    }
+    expect(() => parseInput('recordDecision', { clientId, finalDecision: 'granted' })).toThrow(/offer/);
+    expect(() =>
+      parseInput('recordDecision', {
+        clientId,
+        finalDecision: 'granted',
+        offer: { AMT_ANNUITY: 900, termMonths: 24 },
+      }),
+    ).toThrow(/not both/);
+    expect(
+      (await failure(call('recordDecision', { clientId: 1, finalDecision: 'granted', offer: {} }))).code,
+    ).toBe('not_found');
+    expect(written()).toBe(before);
   });
 
   it('keeps the decision table append-only', () => {
@@ -154,7 +259,7 @@ describe('who acts', () => {
     const before = entries();
     const attempts = [
       bare.handlers.recordDecision(
-        parseInput('recordDecision', { clientId, finalDecision: 'refused', overrideReason: 'x' }),
+        parseInput('recordDecision', { clientId, finalDecision: 'refused', offer: {}, overrideReason: 'x' }),
       ),
       bare.handlers.logEvent(parseInput('logEvent', { clientId, kind: 'print' })),
       bare.handlers.exportAuditLog(parseInput('exportAuditLog', {})),
@@ -177,7 +282,7 @@ describe('who acts', () => {
     const clientId = pending[2]!;
     const score = (await call('getScore', { clientId })) as { decision: 'granted' | 'refused' };
     const record = await bare.handlers.recordDecision(
-      parseInput('recordDecision', { clientId, finalDecision: score.decision }),
+      parseInput('recordDecision', { clientId, finalDecision: score.decision, offer: {} }),
     );
     expect(record.manager).toBe(jeanne.name);
     const history = await bare.handlers.getClientHistory({ clientId });

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openClientBase } from '../../../../src-main/data/clientBase.ts';
+import { migrations } from '../../../../src-main/data/migrations.ts';
 import { generateDemoData } from '../../../../src-main/data/demo/generate.ts';
 import { importCsvFolder } from '../../../../src-main/data/import/importer.ts';
 import { computeFeatures } from '../../../../src-main/features/batch.ts';
@@ -17,7 +19,15 @@ import { demoModels } from '../../explain/support/demoModel.ts';
 
 const CLIENTS = 600;
 const SEED = 2;
-const ROOT = join(tmpdir(), `scoring-desk-api-base-${CLIENTS}-${SEED}-${featureFingerprint.slice(0, 12)}`);
+// Keyed by the schema too: worktrees with other migrations share this temporary folder.
+const SCHEMA = createHash('sha256')
+  .update(migrations.map((m) => `${m.version} ${m.description}`).join('\n'))
+  .digest('hex')
+  .slice(0, 8);
+const ROOT = join(
+  tmpdir(),
+  `scoring-desk-api-base-${CLIENTS}-${SEED}-${featureFingerprint.slice(0, 12)}-${SCHEMA}`,
+);
 const BASE = join(ROOT, 'base.sqlite');
 
 async function sharedBase(): Promise<string> {
