@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { CsvParser, type CsvParserOptions, type CsvRecord } from './csvParser.ts';
 
 export class CsvFileError extends Error {
@@ -16,9 +16,17 @@ export function readCsvFile(
   onRecord: (record: CsvRecord) => void,
   options: CsvParserOptions & { onChunk?: (bytesRead: number, totalBytes: number) => void } = {},
 ): void {
-  const fd = openSync(path, 'r');
+  // Non-blocking: opening a FIFO would otherwise wait for a writer forever. Checked on the opened file, not on
+  // the name, so that nothing can be swapped in between.
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const totalBytes = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) {
+      throw new CsvFileError(
+        `${path}: not a regular file (${kindOf(stats)}); copy the data into a file first`,
+      );
+    }
+    const totalBytes = stats.size;
     // fatal: a file in another encoding (cp1252...) is refused rather than silently garbled.
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const parser = new CsvParser(onRecord, options);
@@ -43,4 +51,12 @@ export function readCsvFile(
   } finally {
     closeSync(fd);
   }
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isDirectory()) return 'a folder';
+  return 'not a file';
 }

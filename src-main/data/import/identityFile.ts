@@ -3,6 +3,7 @@ import { readCsvFile } from '../csv/readCsvFile.ts';
 import { IDENTITY_FILE } from '../demo/identity.ts';
 import type { RejectsReport } from './rejectsReport.ts';
 import { ImportError, parseDecimal, type Reject } from './rowConverter.ts';
+import { forbiddenCharacter, visibleText } from './textCharacters.ts';
 
 /**
  * client_identity.csv: the demo identities (SK_ID_CURR, FIRST_NAME, LAST_NAME, BRANCH, PHONE) that let managers
@@ -52,7 +53,7 @@ export function loadIdentityFile(
   let position: Positions | undefined;
   let width = 0;
   const reject = (line: number, column: string, value: string, reason: string): void => {
-    const entry: Reject = { file: name, line, column, value: value.slice(0, MAX_TEXT), reason };
+    const entry: Reject = { file: name, line, column, value: visibleText(value.slice(0, MAX_TEXT)), reason };
     rejects.add([entry]);
     summary.rejected++;
   };
@@ -94,6 +95,8 @@ export function loadIdentityFile(
       for (const column of [...REQUIRED.slice(1), ...OPTIONAL]) {
         if (text(column).length > MAX_TEXT)
           return reject(line, column, text(column), `longer than ${MAX_TEXT} characters`);
+        const problem = forbiddenCharacter(text(column));
+        if (problem !== undefined) return reject(line, column, text(column), problem);
       }
       insert.run(id, text('FIRST_NAME'), text('LAST_NAME'), text('BRANCH') || null, text('PHONE') || null);
       summary.imported++;

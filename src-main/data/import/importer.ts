@@ -186,6 +186,20 @@ interface IdentitySource {
   size: number;
 }
 
+/**
+ * A named pipe would make the import wait forever for a writer, a link to /dev/zero read forever: refused before
+ * any work starts (the reader checks the opened file again).
+ */
+function regularFileSize(path: string, name: string): number {
+  const stats = statSync(path);
+  if (!stats.isFile()) {
+    throw new ImportError(
+      `${name} is not a regular file (a pipe, a device or a folder): copy the data into a file`,
+    );
+  }
+  return stats.size;
+}
+
 function discoverFiles(dir: string): { files: SourceFile[]; identity?: IdentitySource; ignored: string[] } {
   let names: string[];
   try {
@@ -203,7 +217,7 @@ function discoverFiles(dir: string): { files: SourceFile[]; identity?: IdentityS
     if (isIdentityFile(name)) {
       if (identity) throw new ImportError(`${dir} holds both ${identity.name} and ${name}: keep only one`);
       const path = join(dir, name);
-      identity = { path, name, size: statSync(path).size };
+      identity = { path, name, size: regularFileSize(path, name) };
       continue;
     }
     const match = fileSpecFor(name);
@@ -214,7 +228,7 @@ function discoverFiles(dir: string): { files: SourceFile[]; identity?: IdentityS
     const twin = files.find((f) => f.name.toLowerCase() === name.toLowerCase());
     if (twin) throw new ImportError(`${dir} holds both ${twin.name} and ${name}: keep only one`);
     const path = join(dir, name);
-    files.push({ path, name, size: statSync(path).size, table: match.table });
+    files.push({ path, name, size: regularFileSize(path, name), table: match.table });
   }
   if (files.length === 0 && !identity) {
     const expected = tables.flatMap((t) => t.files.map((f) => f.name)).join(', ');

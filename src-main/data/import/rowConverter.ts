@@ -1,5 +1,6 @@
 import type { ColumnSpec, FileSpec, TableSpec } from '../schema.ts';
 import { type CellBatch, NULL_CODE, UNKNOWN_CODE } from './cellBatch.ts';
+import { forbiddenCharacter, visibleText } from './textCharacters.ts';
 
 export class ImportError extends Error {
   override name = 'ImportError';
@@ -206,6 +207,11 @@ export class RowConverter {
         const cell = textBase + textSlots[k]!;
         const code = this.levelCodes[k]!.get(text);
         if (code === undefined) {
+          // Known levels are clean; only a new one, kept as text, can bring a control or bidi character.
+          const problem = forbiddenCharacter(text);
+          if (problem !== undefined) {
+            return { reject: this.reject(line, this.columns[k]!.name, text, problem), warned: false };
+          }
           (unknownAt ??= []).push(k);
           codes[cell] = UNKNOWN_CODE;
           batch.unknownTexts.set(cell, text);
@@ -228,7 +234,13 @@ export class RowConverter {
   }
 
   reject(line: number, column: string, value: string, reason: string): Reject {
-    return { file: this.layout.file, line, column, value: value.slice(0, REPORTED_VALUE_LENGTH), reason };
+    return {
+      file: this.layout.file,
+      line,
+      column,
+      value: visibleText(value.slice(0, REPORTED_VALUE_LENGTH)),
+      reason,
+    };
   }
 
   private numberProblem(column: ColumnSpec, value: number): string | undefined {
@@ -238,7 +250,9 @@ export class RowConverter {
       (column.min !== undefined && value < column.min) ||
       (column.max !== undefined && value > column.max)
     ) {
-      return `outside the allowed range [${column.min ?? ''}, ${column.max ?? ''}]`;
+      if (column.max === undefined) return `below the minimum ${column.min}`;
+      if (column.min === undefined) return `above the maximum ${column.max}`;
+      return `outside the allowed range [${column.min}, ${column.max}]`;
     }
     return undefined;
   }

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CsvParser,
   DEFAULT_MAX_FIELD_LENGTH,
+  DEFAULT_MAX_FIELDS,
   type CsvParserOptions,
   type CsvRecord,
 } from '../../../../src-main/data/csv/csvParser.ts';
@@ -269,6 +271,26 @@ describe('CsvParser: malformed records', () => {
     expect(parse('x'.repeat(DEFAULT_MAX_FIELD_LENGTH + 1))[0]!.error).toMatch(/longer than 65536/);
   });
 
+  it('keeps at most 1024 fields of a record, and reads a 150 MB line of commas in bounded memory', () => {
+    expect(DEFAULT_MAX_FIELDS).toBe(1024);
+    expect(parse(','.repeat(1023))[0]!.error).toBeUndefined();
+    expect(parse(','.repeat(1024) + '\nnext')).toMatchObject([
+      { error: 'more than 1024 fields', line: 1 },
+      { fields: ['next'], line: 2 },
+    ]);
+    // The attack that crashed V8: one record of 150 million commas, pushed as the file reader does, by MiB.
+    const chunk = ','.repeat(1 << 20);
+    const records: CsvRecord[] = [];
+    const parser = new CsvParser((record) => records.push(record));
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 150; i++) parser.push(chunk);
+    parser.end();
+    expect(records).toHaveLength(1);
+    expect(records[0]!.fields).toHaveLength(1024);
+    expect(records[0]!.error).toBe('more than 1024 fields');
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 2 ** 20);
+  });
+
   it('reports only the first problem of a record and resets for the next one', () => {
     const records = parse('a"b"c,"d"e\n"f\n', {});
     expect(records[0]!.error).toMatch(/quote inside an unquoted field/);
@@ -475,6 +497,18 @@ describe('readCsvFile', () => {
     readCsvFile(path, (r) => records.push(r), options);
     return records;
   }
+
+  it('refuses a named pipe, a device or a folder at once, naming what it is', () => {
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const link = join(dir, 'zero.csv');
+    symlinkSync('/dev/zero', link);
+    expect(() => read(fifo)).toThrow(
+      new CsvFileError(`${fifo}: not a regular file (a named pipe); copy the data into a file first`),
+    );
+    expect(() => read(link)).toThrow(/zero\.csv: not a regular file \(a device\)/);
+    expect(() => read(dir)).toThrow(/not a regular file \(a folder\)/);
+  });
 
   it('strips a UTF-8 BOM from the first field', () => {
     const withBom = file(
