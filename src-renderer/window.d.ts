@@ -1,4 +1,4 @@
-import type { ScoringDeskBridge } from '../src-main/electron/bridge.ts';
+import type { ScoringDeskBridge } from '../src-main/api/bridge.ts';
 
 declare global {
   interface Window {

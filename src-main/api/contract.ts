@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { modelCardSchema } from '../model/modelCard.ts';
+import { modelCardSchema, type ModelCard } from '../model/modelCard.ts';
 import { apiMethodNames, type ApiMethodName } from './methods.ts';
 
 /**
@@ -21,6 +21,8 @@ import { apiMethodNames, type ApiMethodName } from './methods.ts';
 
 export const langSchema = z.enum(['fr', 'en']).describe('language of every text in the answer');
 export type Lang = z.infer<typeof langSchema>;
+/** The model card as the contract serves it (getModelCard), for the renderer, which imports nothing else. */
+export type { ModelCard };
 
 const lang = langSchema.default('fr');
 

@@ -5,7 +5,8 @@ import type { ApiResult } from '../api/contract.ts';
 import { ApiFailure } from '../api/apiFailure.ts';
 import { describeIssues, dispatch, toApiError } from '../api/dispatch.ts';
 import type { Services } from '../services/index.ts';
-import { ipcChannels, type PrintToPdfOutput } from './bridge.ts';
+import type { PrintToPdfOutput } from '../api/bridge.ts';
+import { ipcChannels } from './bridge.ts';
 
 /**
  * The Electron transport: one handler per channel, generic over the contract (the method name travels with the

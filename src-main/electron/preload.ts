@@ -1,7 +1,8 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ApiClient } from '../api/contract.ts';
 import { apiMethodNames } from '../api/methods.ts';
-import { ipcChannels, readVersionArgument, type ScoringDeskBridge } from './bridge.ts';
+import type { ScoringDeskBridge } from '../api/bridge.ts';
+import { ipcChannels, readVersionArgument } from './bridge.ts';
 
 // One function per method of the contract, all through one channel: the page gets no ipcRenderer of its own, so
 // it can call nothing but these.

@@ -7,7 +7,7 @@ import type {
   ApiResult,
   HttpApiHeaders,
 } from '../../src-main/api/contract.ts';
-import type { PrintToPdfOutput } from '../../src-main/electron/bridge.ts';
+import type { PrintToPdfOutput } from '../../src-main/api/bridge.ts';
 
 /**
  * The renderer's only way to the application core. The transport is chosen once: IPC through the preload's

@@ -1,5 +1,4 @@
-import type { Lang } from '../../src-main/api/contract.ts';
-import type { ModelCard } from '../../src-main/model/modelCard.ts';
+import type { Lang, ModelCard } from '../../src-main/api/contract.ts';
 
 /** The parts of the model card (written by `scoring-desk train`) the Model view shows, in the view's language. */
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { apiMethods } from '../../../src-main/api/contract.ts';
-import { ipcChannels, versionArgument, type ScoringDeskBridge } from '../../../src-main/electron/bridge.ts';
+import type { ScoringDeskBridge } from '../../../src-main/api/bridge.ts';
+import { ipcChannels, versionArgument } from '../../../src-main/electron/bridge.ts';
 
 /** The preload, against a stand-in for `electron`: what it exposes to the page, and where each call goes. */
 const fake = vi.hoisted(() => ({
