@@ -2,43 +2,49 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type {
   ApiOutput,
-  ClientExplanation,
   ClientFile,
-  CounterfactualResult,
+  DecisionRecord,
   Lang,
-  Score,
+  OfferEdits,
+  WhatIf,
 } from '../../src-main/api/contract.ts';
 import { callApi, isDesktop, printToPdf } from '../api/client.ts';
 import { requestState } from './request.ts';
+import { offerEdits } from './whatIfLevers.ts';
 
 export interface SheetData {
   file: ClientFile;
-  score: Score;
-  explanation: ClientExplanation;
-  counterfactuals: CounterfactualResult | null;
+  /** The offer on the sheet (decided, else discussed), scored and explained, with what would change the opinion. */
+  offer: WhatIf;
   history: ApiOutput<'getClientHistory'>;
+  /** The decision in force; null while the application is pending. */
+  latest: DecisionRecord | null;
 }
 
 /**
  * The explanation sheet handed to the client, in the client's language (which may differ from the screen's), and
- * its printing: each print is first logged, and the trace id the log returns is printed on the sheet.
+ * its printing: each print is first logged, and the trace id the log returns is printed on the sheet. The sheet is
+ * about one offer: the one decided when there is a decision, else the one under discussion.
  */
 export const useSheetStore = defineStore('sheet', () => {
   const sheet = requestState<SheetData>();
   const printing = requestState<{ traceId: string; savedTo: string | null }>();
   const traceId = ref<string | null>(null);
 
-  function load(clientId: number, lang: Lang): Promise<unknown> {
+  function load(clientId: number, lang: Lang, discussed: OfferEdits): Promise<unknown> {
     traceId.value = null;
     return sheet.run(async () => {
-      const [file, score, explanation, whatIf, history] = await Promise.all([
+      const [file, history] = await Promise.all([
         callApi('getClientFile', { clientId, lang }),
-        callApi('getScore', { clientId, lang }),
-        callApi('getExplanation', { clientId, lang }),
-        callApi('whatIf', { clientId, lang, edits: {}, counterfactuals: true }),
         callApi('getClientHistory', { clientId }),
       ]);
-      return { file, score, explanation, counterfactuals: whatIf.counterfactuals, history };
+      const latest = history.decisions.reduce<DecisionRecord | null>(
+        (newest, decision) => (newest === null || decision.id > newest.id ? decision : newest),
+        null,
+      );
+      const edits = latest?.offer ? offerEdits(latest.offer) : latest ? {} : discussed;
+      const offer = await callApi('whatIf', { clientId, lang, edits, counterfactuals: true });
+      return { file, offer, history, latest };
     });
   }
 

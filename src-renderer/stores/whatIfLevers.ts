@@ -49,6 +49,17 @@ export function editsOf(levers: Levers, stored: Offer): OfferEdits {
   return edits;
 }
 
+/**
+ * A decided offer as the API takes it back (whatIf edits): its three amounts, or none when its payment never
+ * repays the credit (only the application as made can be such an offer, and its amounts are refused as edits).
+ */
+export function offerEdits(offer: Offer): OfferEdits {
+  if (offer.termMonths === null) return {};
+  const edits: OfferEdits = { AMT_CREDIT: offer.AMT_CREDIT, AMT_ANNUITY: offer.AMT_ANNUITY };
+  if (offer.AMT_GOODS_PRICE !== null) edits.AMT_GOODS_PRICE = offer.AMT_GOODS_PRICE;
+  return edits;
+}
+
 export interface LeverRange {
   min: number;
   max: number;

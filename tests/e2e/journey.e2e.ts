@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { offerEdits } from '../../src-renderer/stores/whatIfLevers.ts';
 import { launchChromium } from './support/browser.ts';
 import {
   api,
@@ -99,6 +100,22 @@ describe('the manager’s journey, in French', () => {
     await page.getByText("L'avis change.").waitFor();
     await checkView(app, 'fr-06-what-if');
 
+    // A sheet printed before the decision gives the model's opinion on the offer discussed, and promises nothing.
+    await page.getByRole('link', { name: "Fiche d'explication" }).click();
+    await page.locator('[data-sheet]').waitFor();
+    await page.locator('[data-print-sheet]').click();
+    await page.locator('[data-printed]').waitFor();
+    const pendingPdf = await printSheetToPdf(page, 'fr-sheet-pending');
+    expect(pendingPdf.pages).toBe(1);
+    const before = flatten(pendingPdf.text);
+    expect(before).toContain("L'offre étudiée avec vous (pas encore décidée)");
+    expect(before).toContain('Avis favorable du modèle, pas encore de décision');
+    expect(before).toContain(`Votre conseiller : ${e2eManager.name}.`);
+    expect(before).not.toContain('Crédit accordé');
+    expect(before).not.toContain("rien n'est à changer");
+    await page.goBack();
+    await page.locator('.ui-gauge, [data-what-if-result]').first().waitFor();
+
     // The decision is on the offer left in the what-if, beside the model's opinion on that offer; no choice is
     // made for the manager.
     await page.getByRole('link', { name: /Décision/ }).click();
@@ -128,15 +145,16 @@ describe('the manager’s journey, in French', () => {
     await checkView(app, 'fr-08-sheet');
     await page.locator('[data-print-sheet]').click();
     await page.locator('[data-printed]').waitFor();
-    expect(await page.evaluate('window.printCalls')).toBe(1);
+    expect(await page.evaluate('window.printCalls')).toBe(2);
     const traceId = (await page.locator('[data-sheet-trace] strong').textContent())?.trim() ?? '';
     const pdf = await printSheetToPdf(page, 'fr-sheet');
     const text = flatten(pdf.text);
     expect(pdf.pages).toBe(1);
     expect(text).toContain('Crédit accordé');
+    expect(text).toContain("L'offre décidée");
+    expect(text).toContain(`par votre conseiller, ${e2eManager.name}, sur l'offre ci-dessous`);
+    expect(text).not.toContain('pas encore');
     expect(text).toContain(e2eManager.name);
-    for (const reason of explanation.principalReasons.slice(0, 4))
-      expect(text).toContain(flatten(reason.text));
     expect(text).toContain(traceId);
     const { lender } = await api(baseUrl, 'getStatus', {});
     for (const detail of [lender.name, lender.phone, lender.dataProtectionEmail])
@@ -146,6 +164,17 @@ describe('the manager’s journey, in French', () => {
       history.events.filter((event) => event.action === 'print').map((event) => event.traceId),
     ).toContain(traceId);
     const [decided] = history.decisions;
+    // The sheet gives the reasons of the offer decided, not of the application as made.
+    const onOffer = await api(baseUrl, 'whatIf', {
+      clientId,
+      lang: 'fr',
+      edits: offerEdits(decided!.offer!),
+      counterfactuals: false,
+    });
+    const reasons = onOffer.explanation.principalReasons.length
+      ? onOffer.explanation.principalReasons
+      : onOffer.explanation.favourableReasons;
+    for (const reason of reasons.slice(0, 4)) expect(text).toContain(flatten(reason.text));
     expect(decided).toMatchObject({
       finalDecision: 'granted',
       modelDecision: 'granted',
@@ -170,6 +199,7 @@ describe('the manager’s journey, in French', () => {
       'profile',
       'comparison',
       'what-if',
+      'sheet',
       'decision',
     ]);
     expect(decided!.review?.secondsOnFile).toBeGreaterThanOrEqual(1);
