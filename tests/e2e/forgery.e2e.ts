@@ -57,7 +57,7 @@ beforeAll(async () => {
     const body =
       method === 'logEvent'
         ? JSON.stringify({ clientId, kind: 'print', view: 'forged' })
-        : JSON.stringify({ clientId, finalDecision: 'granted', overrideReason: 'forged' });
+        : JSON.stringify({ clientId, finalDecision: 'granted', offer: {}, overrideReason: 'forged' });
     const html = attackPage(url.pathname.slice(1), new URL(`api/${method}`, baseUrl).href, body);
     response.writeHead(html === undefined ? 404 : 200, { 'Content-Type': 'text/html; charset=utf-8' });
     response.end(html ?? '');

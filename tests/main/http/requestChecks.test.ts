@@ -48,7 +48,7 @@ const decisionCount = () =>
 
 async function call(
   headers: Record<string, string>,
-  body = JSON.stringify({ clientId, finalDecision: decision }),
+  body = JSON.stringify({ clientId, finalDecision: decision, offer: {} }),
   method = 'recordDecision',
 ): Promise<{ status: number; error: ApiError | undefined }> {
   const response = await fetch(`${app.url}/api/${method}`, { method: 'POST', headers, body });
