@@ -25,7 +25,7 @@ import { writeFileAtomic } from '../runtime/durableFiles.ts';
 export const REFERENCE_FILE = 'explanation-reference.json';
 /** Quantile levels kept per input (inverse of the empirical distribution: each is a value actually seen). */
 export const QUANTILE_LEVELS = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95];
-const FORMAT = 1;
+export const REFERENCE_FORMAT = 1;
 const DEFAULTS = { sampleSize: 20_000, importanceSize: 5_000, backgroundSize: 100, seed: 1 };
 
 const quantilesSchema = z.array(z.number()).length(QUANTILE_LEVELS.length).nullable();
@@ -50,7 +50,7 @@ export type FeatureReference = z.infer<typeof featureReferenceSchema>;
 
 const referenceSchema = z
   .object({
-    format: z.literal(FORMAT),
+    format: z.literal(REFERENCE_FORMAT),
     model: z.object({ sha256: z.string(), version: z.string().nullable() }).strict(),
     createdAt: z.string(),
     base: z
@@ -168,7 +168,7 @@ async function computeReference(
     threads: settings.threads ?? Math.min(2, availableParallelism()),
   });
   return {
-    format: FORMAT,
+    format: REFERENCE_FORMAT,
     model: { sha256: modelSha256(modelDir), version: metadataValue(model, 'model_version') ?? null },
     createdAt: creationDate(),
     base: {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openClientBase } from '../../../../src-main/data/clientBase.ts';
 import { generateDemoData } from '../../../../src-main/data/demo/generate.ts';
+import { REFERENCE_FORMAT } from '../../../../src-main/explain/explanationReference.ts';
 import { importCsvFolder } from '../../../../src-main/data/import/importer.ts';
 import { computeFeatures } from '../../../../src-main/features/batch.ts';
 import { modelInputIndices } from '../../../../src-main/features/catalogue.ts';
@@ -14,14 +15,16 @@ import { writeOnnxModel } from '../../../../src-main/model/onnxExport.ts';
 
 /**
  * A small demo base (generated, imported, features computed) and small models trained on it, built once and
- * shared by the explain test files (and runs) through a folder named after the feature definitions.
+ * shared by the explain test files (and runs) through a folder named after the feature definitions and the
+ * explanation reference's format (the services write the reference into the model folder, and a checkout on
+ * another format would otherwise read one it cannot parse).
  */
 
 const CLIENTS = 2000;
 const SEED = 1;
 const ROOT = join(
   tmpdir(),
-  `scoring-desk-explain-demo-${CLIENTS}-${SEED}-${featureFingerprint.slice(0, 12)}`,
+  `scoring-desk-explain-demo-${CLIENTS}-${SEED}-${featureFingerprint.slice(0, 12)}-r${REFERENCE_FORMAT}`,
 );
 
 export interface DemoModels {
