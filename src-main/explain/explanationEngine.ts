@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { ClientBase } from '../data/clientBase.ts';
-import { clientFeatures, editedApplicationFeatures, type ApplicationEdits } from '../features/client.ts';
+import {
+  clientFeatures,
+  editedApplicationFeatures,
+  withApplicationEdits,
+  type ApplicationEdits,
+} from '../features/client.ts';
 import { featureIndex } from '../features/recipe.ts';
 import { storedClientFeatures } from '../features/store.ts';
 import { MODEL_FILE } from '../model/onnxExport.ts';
@@ -241,9 +246,7 @@ export class ExplanationEngine implements ClientExplainer {
 
 /** A client's full feature vector with some application amounts changed (none: as stored). */
 function editedVector(db: ClientBase, clientId: number, edits: ApplicationEdits): Float64Array {
-  const vector = clientFeatures(db, clientId);
-  if (Object.keys(edits).length > 0) vector.set(editedApplicationFeatures(db, clientId, edits), 0);
-  return vector;
+  return withApplicationEdits(db, clientId, clientFeatures(db, clientId), edits);
 }
 
 function thresholdOf(model: TreeModel): number {

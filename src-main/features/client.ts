@@ -93,3 +93,14 @@ export function editedApplicationFeatures(
   writeRow(vector, 0, row, 2, row.length - 2);
   return vector;
 }
+
+/** `vector` (the client's full feature vector) with its application block recomputed for `edits`; none: as is. */
+export function withApplicationEdits(
+  db: ClientBase,
+  clientId: number,
+  vector: Float64Array,
+  edits: ApplicationEdits,
+): Float64Array {
+  if (Object.keys(edits).length > 0) vector.set(editedApplicationFeatures(db, clientId, edits), 0);
+  return vector;
+}

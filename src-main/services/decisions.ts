@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallerHandlers, DecisionRecord, Offer, Review } from '../api/contract.ts';
 import { conflict, invalidRequest } from '../api/apiFailure.ts';
 import { requireManager, requireModel, requireRow, type ServiceContext } from './context.ts';
+import { decide } from '../model/decision.ts';
 import type { Offers } from './offers.ts';
 import type { Scores } from './scoring.ts';
 
@@ -92,7 +93,7 @@ export function createDecisionsService(
       }
       const { applied: offer, changes } = offers.resolve(input.clientId, input.offer);
       const { probability, inputsFingerprint } = await scores.offerScore(input.clientId, changes);
-      const modelDecision = probability >= runtime.threshold ? 'refused' : 'granted';
+      const modelDecision = decide(probability, runtime).decision;
       const overrideReason = input.overrideReason?.length ? input.overrideReason : null;
       if (input.finalDecision !== modelDecision && overrideReason === null) {
         throw invalidRequest(

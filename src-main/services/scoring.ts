@@ -3,8 +3,8 @@ import type { ApiHandlers, Score } from '../api/contract.ts';
 import { ApiFailure, conflict } from '../api/apiFailure.ts';
 import {
   clientFeatures,
-  editedApplicationFeatures,
   FeatureError,
+  withApplicationEdits,
   type ApplicationEdits,
 } from '../features/client.ts';
 import { StaleFeaturesError, storedClientFeatures } from '../features/store.ts';
@@ -64,16 +64,12 @@ export class Scores {
     clientId: number,
     changes: ApplicationEdits,
   ): Promise<{ probability: number; inputsFingerprint: string }> {
-    const vector = this.vector(clientId);
-    if (Object.keys(changes).length === 0) {
-      return {
-        probability: (await this.score(clientId, 'en')).probability,
-        inputsFingerprint: this.fingerprint(vector),
-      };
-    }
-    vector.set(editedApplicationFeatures(this.context.db, clientId, changes), 0);
-    const [probability] = await requireModel(this.context).score([vector]);
-    return { probability: probability!, inputsFingerprint: this.fingerprint(vector) };
+    const vector = withApplicationEdits(this.context.db, clientId, this.vector(clientId), changes);
+    const probability =
+      Object.keys(changes).length === 0
+        ? (await this.score(clientId, 'en')).probability
+        : (await requireModel(this.context).score([vector]))[0]!;
+    return { probability, inputsFingerprint: this.fingerprint(vector) };
   }
 
   /**
